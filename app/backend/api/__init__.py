@@ -1,0 +1,1 @@
+"""The platform's HTTP API: thin FastAPI routes over the backend services."""

@@ -1,0 +1,54 @@
+"""Build the FastAPI application over a :class:`Backend`."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+
+from app import __version__
+from app.backend.api.errors import install_error_handlers
+from app.backend.api.hot_path import HomeCacheHits
+from app.backend.api.limits import BodySizeLimit
+from app.backend.api.routes import browse, catalog, content, media, playback, profiles, system
+from app.backend.services import Backend
+from app.config import Settings
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(settings: Settings | None = None, backend: Backend | None = None) -> FastAPI:
+    """The ASGI app; the lifespan prepares the database and runs the background writers."""
+    services = backend or Backend(settings or Settings())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        services.prepare()
+        services.start()
+        try:
+            yield
+        finally:
+            services.stop()
+
+    app = FastAPI(
+        title="Marquee platform API",
+        version=__version__,
+        description="Catalog, search, browse, playback sessions and content intake for Marquee.",
+        lifespan=lifespan,
+    )
+    app.state.backend = services
+    api = APIRouter(prefix=API_PREFIX)
+    for module in (system, content, browse, playback, catalog, profiles):
+        api.include_router(module.router)
+    app.include_router(api)
+    app.include_router(media.router)
+    app.add_middleware(BodySizeLimit, max_bytes=services.settings.max_body_bytes)
+    app.add_middleware(HomeCacheHits, cache=services.home)
+    install_error_handlers(app)
+    return app
+
+
+def create_app_from_env() -> FastAPI:
+    """Factory for ``uvicorn --factory`` worker processes: settings come from the environment."""
+    return create_app(Settings())

@@ -1,0 +1,204 @@
+"""Request and response bodies of the public API (camelCase on the wire, snake_case in Python)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic.alias_generators import to_camel
+
+from app.backend.catalog.ids import ID_PATTERN
+
+EntityId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+
+
+class ApiModel(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+
+
+class ErrorBody(ApiModel):
+    code: str
+    message: str
+
+
+class ErrorResponse(ApiModel):
+    error: ErrorBody
+
+
+# --- content -----------------------------------------------------------------------------------
+
+
+class TitleMetadata(ApiModel):
+    """Catalog metadata sent with an upload; required when the title does not exist yet."""
+
+    title: Annotated[str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True)] | None = (
+        None
+    )
+    synopsis: Annotated[str, StringConstraints(max_length=5000)] = ""
+    year: Annotated[int, Field(ge=1870, le=2100)] | None = None
+    genres: Annotated[
+        list[Annotated[str, StringConstraints(min_length=1, max_length=64)]], Field(max_length=20)
+    ] = []
+    maturity_rating: Literal[0, 7, 13, 16, 18] = 0
+    ladder: Literal["fixed", "per-title", "per-shot"] = "fixed"
+    codecs: Annotated[list[Literal["h264", "hevc", "av1"]], Field(min_length=1, max_length=3)] = ["h264"]
+    gpu: Literal["auto", "on", "off"] = "auto"
+    allow_silent: bool = False
+
+
+class UploadRequest(ApiModel):
+    title_id: EntityId
+    master_file_url: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+    metadata: TitleMetadata = TitleMetadata()
+
+
+class UploadResponse(ApiModel):
+    encoding_job_id: str
+    status: str
+    estimated_completion: str
+
+
+class JobView(ApiModel):
+    job_id: str
+    title_id: str
+    status: str
+    master_file_url: str
+    progress: dict
+    error: str
+    created_at: float
+    updated_at: float
+
+
+# --- browse ------------------------------------------------------------------------------------
+
+
+class HomeTitle(ApiModel):
+    title_id: str
+    title: str
+    thumbnail: str
+    match_score: int
+    playable: bool
+
+
+class HomeRow(ApiModel):
+    row_title: str
+    titles: list[HomeTitle]
+
+
+class HomeResponse(ApiModel):
+    rows: list[HomeRow]
+
+
+# --- playback ----------------------------------------------------------------------------------
+
+
+class PlaybackStartRequest(ApiModel):
+    title_id: EntityId
+    profile_id: EntityId
+    device_type: Annotated[str, StringConstraints(min_length=1, max_length=32)] = "desktop"
+    preferred_quality: Literal["auto", "low", "medium", "high", "max"] = "auto"
+
+
+class PlaybackStartResponse(ApiModel):
+    session_id: str
+    manifest_url: str
+    dash_manifest_url: str | None
+    license_url: str
+    resume_position: float
+
+
+class HeartbeatRequest(ApiModel):
+    session_id: EntityId
+    current_position: Annotated[float, Field(ge=0, le=1e7)]
+    current_bitrate: Annotated[int, Field(ge=0, le=10_000_000)] = 0
+    buffer_health: Annotated[float, Field(ge=0, le=1e5)] = 0.0
+
+
+class HeartbeatResponse(ApiModel):
+    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+
+    continue_: bool = Field(alias="continue")
+
+
+class PlaybackStopRequest(HeartbeatRequest):
+    pass
+
+
+class LicenseResponse(ApiModel):
+    session_id: str
+    title_id: str
+    protection: Literal["clear"]
+    expires_at: float
+
+
+# --- catalog -----------------------------------------------------------------------------------
+
+
+class SearchResult(ApiModel):
+    title_id: str
+    title: str
+    match_type: Literal["title", "person", "genre", "tag"]
+    thumbnail: str
+    year: int | None
+
+
+class SearchResponse(ApiModel):
+    results: list[SearchResult]
+
+
+class CreditView(ApiModel):
+    person: str
+    role: str
+    character: str
+
+
+class EpisodeView(ApiModel):
+    title_id: str
+    number: int
+    title: str
+    duration_s: float
+    playable: bool
+
+
+class SeasonView(ApiModel):
+    number: int
+    name: str
+    episodes: list[EpisodeView]
+
+
+class TitleDetail(ApiModel):
+    title_id: str
+    kind: str
+    title: str
+    synopsis: str
+    year: int | None
+    maturity_rating: int
+    duration_s: float
+    genres: list[str]
+    credits: list[CreditView]
+    tags: list[str]
+    status: str
+    playable: bool
+    thumbnail: str
+    seasons: list[SeasonView]
+
+
+class ProfileView(ApiModel):
+    profile_id: str
+    name: str
+    maturity: int
+    region: str
+
+
+class HealthResponse(ApiModel):
+    status: Literal["ok"]
+
+
+class VersionResponse(ApiModel):
+    version: str
+    api: str
+    python: str
+    database: str
+    schema_revision: str | None
+    components: dict[str, str]
+    capabilities: list[str]

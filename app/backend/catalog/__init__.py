@@ -1,0 +1,1 @@
+"""Catalog: titles and their metadata, entitlement checks, home rows, posters, demo and imported content."""

@@ -1,0 +1,1 @@
+"""Content intake: upload requests become recorded encoding jobs (the studio's workflow runs them)."""

@@ -1,0 +1,40 @@
+"""All ORM models, imported together so ``Base.metadata`` is complete for Alembic."""
+
+from app.backend.db.models.accounts import Account, Profile
+from app.backend.db.models.catalog import (
+    Credit,
+    Episode,
+    Genre,
+    Person,
+    Season,
+    Title,
+    TitleKind,
+    TitleStatus,
+    TitleTag,
+)
+from app.backend.db.models.encoding import EncodingJob, JobStatus, Rendition
+from app.backend.db.models.events import Event
+from app.backend.db.models.licensing import LicenseWindow
+from app.backend.db.models.playback import PlaybackSession, SessionState, WatchProgress
+
+__all__ = [
+    "Account",
+    "Credit",
+    "EncodingJob",
+    "Episode",
+    "Event",
+    "Genre",
+    "JobStatus",
+    "LicenseWindow",
+    "Person",
+    "PlaybackSession",
+    "Profile",
+    "Rendition",
+    "Season",
+    "SessionState",
+    "Title",
+    "TitleKind",
+    "TitleStatus",
+    "TitleTag",
+    "WatchProgress",
+]

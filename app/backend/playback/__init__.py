@@ -1,0 +1,1 @@
+"""Playback sessions: entitlement checks at start, batched heartbeats, resume positions, abandonment."""

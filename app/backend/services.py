@@ -1,0 +1,95 @@
+"""The backend's long-lived parts in one place: database, caches, search, heartbeat batching.
+
+Routes receive this object through a dependency, and tests build it directly, so the wiring of
+the backend is written once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.backend.catalog.demo import demo_is_seeded, seed_demo_content
+from app.backend.catalog.home import HomeCache
+from app.backend.db.engine import make_engine, make_session_factory
+from app.backend.db.migrate import current_revision, upgrade_to_head
+from app.backend.playback.directory import SessionDirectory
+from app.backend.playback.heartbeats import HeartbeatBatcher, HeartbeatWriter
+from app.backend.playback.sessions import abandon_stale_sessions
+from app.backend.search import make_search_index
+from app.config import Settings
+
+log = logging.getLogger(__name__)
+SWEEP_INTERVAL_S = 30.0
+
+
+class Backend:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.engine = make_engine(settings.resolved_database_url)
+        self.sessions: sessionmaker[Session] = make_session_factory(self.engine)
+        self.search = make_search_index(self.engine.dialect.name)
+        self.home = HomeCache(self.sessions, settings.home_cache_ttl_s)
+        self.directory = SessionDirectory(self.sessions)
+        self.heartbeats = HeartbeatBatcher(HeartbeatWriter(self.engine), settings.heartbeat_flush_s)
+        self._stop = threading.Event()
+        self._sweeper: threading.Thread | None = None
+
+    @property
+    def poster_cache_dir(self) -> Path:
+        return self.settings.data_dir / "cache" / "posters"
+
+    def prepare(self) -> None:
+        """Create folders, migrate the schema and seed the demo catalog on first start."""
+        self.settings.ensure_dirs()
+        upgrade_to_head(self.engine)
+        if self.settings.seed_demo:
+            with self.sessions() as session:
+                if not demo_is_seeded(session):
+                    log.info("first start: generating %d demo titles", self.settings.demo_titles)
+                    ids = seed_demo_content(session, self.settings.demo_titles)
+                    self.search.reindex(session, ids)
+                    session.commit()
+
+    def start(self) -> None:
+        self.heartbeats.start()
+        self._sweeper = threading.Thread(target=self._sweep_loop, name="session-sweeper", daemon=True)
+        self._sweeper.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._sweeper is not None:
+            self._sweeper.join(timeout=5)
+        self.heartbeats.stop()
+        self.engine.dispose()
+
+    def capabilities(self) -> list[str]:
+        """What this backend can do, so clients can tell a missing feature from a failure."""
+        return ["catalog", "search", "browse", "playback", "content-intake"]
+
+    def catalog_changed(self) -> None:
+        self.home.invalidate()
+
+    def schema_revision(self) -> str | None:
+        with self.engine.connect() as connection:
+            return current_revision(connection)
+
+    def database_kind(self) -> str:
+        return self.engine.dialect.name
+
+    def sweep_abandoned_sessions(self) -> int:
+        with self.sessions() as session:
+            ids = abandon_stale_sessions(session, self.settings.session_abandon_after_s)
+        self.directory.mark_inactive(ids)
+        return len(ids)
+
+    def _sweep_loop(self) -> None:
+        while not self._stop.wait(SWEEP_INTERVAL_S):
+            try:
+                self.heartbeats.flush()
+                self.sweep_abandoned_sessions()
+            except Exception:
+                log.exception("session sweep failed; will retry")

@@ -1,0 +1,49 @@
+"""Entry point: parse arguments, set up logging, then start the GUI or run a headless command."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from app import __version__
+from app.backend.errors import DomainError
+from app.cli import import_movielens, ingest, serve
+from app.cli.backend_access import add_backend_options, data_dir_option
+from app.cli.errors import CommandError
+from app.client.api import ApiError
+from app.client.embedded import BackendStartError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="marquee", description="Marquee streaming studio and player.")
+    parser.add_argument("--version", action="version", version=f"marquee {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    data_dir_option(parser, top_level=True)
+    add_backend_options(parser, top_level=True)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in (serve, ingest, import_movielens):
+        module.register(commands)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        if args.command is None:
+            from app.ui.application import run_gui  # Qt loads only for the GUI
+
+            return run_gui(args)
+        return args.run(args)
+    except (CommandError, ApiError, BackendStartError, DomainError) as exc:
+        print(f"marquee: error: {exc}", file=sys.stderr)
+        return getattr(exc, "exit_code", 1)
+    except KeyboardInterrupt:
+        return 130

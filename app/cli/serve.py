@@ -1,0 +1,27 @@
+"""``main.py serve``: the backend alone (health at /api/v1/health once ready)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from app.backend.server import serve
+from app.cli.backend_access import data_dir_option
+from app.config import load_settings
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("serve", help="run the backend alone")
+    data_dir_option(parser)
+    parser.add_argument("--host", help="interface to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port (default 8700; 0 picks a free one)")
+    parser.add_argument("--workers", type=int, default=1, help="API worker processes (remote deployments)")
+    parser.add_argument("--port-file", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--exit-with-parent", action="store_true", help=argparse.SUPPRESS)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = load_settings(data_dir=args.data, host=args.host, port=args.port)
+    serve(settings, workers=args.workers, port_file=args.port_file, exit_with_parent=args.exit_with_parent)
+    return 0

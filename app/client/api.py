@@ -1,0 +1,80 @@
+"""Typed access to the platform API over httpx, shared by the GUI and the headless commands."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+DEFAULT_TIMEOUT_S = 10.0
+
+
+class ApiError(Exception):
+    """A failed API call, carrying the backend's error code and message (or the transport failure)."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(f"{message} ({code}, HTTP {status})" if status else message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+class ApiClient:
+    def __init__(self, base_url: str, token: str | None = None, timeout_s: float = DEFAULT_TIMEOUT_S) -> None:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self.base_url = base_url.rstrip("/")
+        self._http = httpx.Client(base_url=self.base_url, headers=headers, timeout=timeout_s)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> ApiClient:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def health(self) -> bool:
+        try:
+            return self._http.get("/api/v1/health", timeout=2.0).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def version(self) -> dict[str, Any]:
+        return self._call("GET", "/api/v1/version")
+
+    def profiles(self) -> list[dict[str, Any]]:
+        return self._call("GET", "/api/v1/profiles")
+
+    def home(self, profile_id: str) -> dict[str, Any]:
+        return self._call("GET", "/api/v1/browse/home", params={"profileId": profile_id})
+
+    def search(self, query: str, **filters: str) -> list[dict[str, Any]]:
+        return self._call("GET", "/api/v1/search", params={"q": query, **filters})["results"]
+
+    def title(self, title_id: str) -> dict[str, Any]:
+        return self._call("GET", f"/api/v1/titles/{title_id}")
+
+    def upload(self, title_id: str, master_file_url: str, metadata: dict[str, Any]) -> dict[str, Any]:
+        body = {"titleId": title_id, "masterFileUrl": master_file_url, "metadata": metadata}
+        return self._call("POST", "/api/v1/content/upload", json=body)
+
+    def job(self, job_id: str) -> dict[str, Any]:
+        return self._call("GET", f"/api/v1/content/jobs/{job_id}")
+
+    def jobs(self) -> list[dict[str, Any]]:
+        return self._call("GET", "/api/v1/content/jobs")
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        try:
+            response = self._http.request(method, path, **kwargs)
+        except httpx.HTTPError as exc:
+            raise ApiError(0, "unreachable", f"backend at {self.base_url} unreachable: {exc}") from exc
+        if response.is_success:
+            return response.json()
+        try:
+            error = response.json()["error"]
+            code, message = error["code"], error["message"]
+        except (ValueError, KeyError, TypeError):
+            code, message = "http_error", response.text[:200] or response.reason_phrase
+        raise ApiError(response.status_code, code, message)

@@ -1,0 +1,1 @@
+"""The desktop shell: main window, mode switch, backend status, About box. Screens plug in per mode."""

@@ -1,0 +1,46 @@
+"""Wires the main window to the backend connection and the per-mode screens."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject
+
+from app.player.ui.home_controller import HomeController
+from app.player.ui.home_view import HomeView
+from app.studio.ui.jobs_controller import JobsController
+from app.studio.ui.jobs_view import JobsView
+from app.ui.about_dialog import AboutDialog
+from app.ui.backend_connection import BackendConnection, BackendState
+from app.ui.main_window import MODES, MainWindow
+from app.ui.versions import component_versions
+
+
+class ShellController(QObject):
+    def __init__(self, window: MainWindow, backend: BackendConnection) -> None:
+        super().__init__(window)
+        self.window = window
+        self.backend = backend
+        self.backend_detail = "not started"
+        self.home = HomeController(HomeView(), backend)
+        self.jobs = JobsController(JobsView(), backend)
+        window.add_mode_page("Player", self.home.view)
+        window.add_mode_page("Studio", self.jobs.view)
+        for mode in MODES:
+            window.mode_actions[mode].triggered.connect(lambda _checked=False, m=mode: self._switch(m))
+        window.about_action.triggered.connect(self._show_about)
+        backend.state_changed.connect(self._on_backend_state)
+        self.about: AboutDialog | None = None
+
+    def _switch(self, mode: str) -> None:
+        self.window.show_mode(mode)
+        self.jobs.set_active(mode == "Studio")
+
+    def _on_backend_state(self, state: str, detail: str) -> None:
+        self.backend_detail = detail
+        self.window.backend_label.setText(f"backend: {state} — {detail}")
+        if state == BackendState.READY:
+            self.home.backend_ready()
+            self.jobs.backend_ready()
+
+    def _show_about(self) -> None:
+        self.about = AboutDialog(component_versions(), self.backend_detail, self.window)
+        self.about.open()

@@ -1,0 +1,66 @@
+"""Fixtures shared by the whole suite: settings over a temp dir, databases, and the API client."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from app.config import Settings
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+TEST_TOKEN = "test-content-token"
+PG_URL = os.environ.get("MARQUEE_TEST_PG_URL")
+DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+def _admin_url() -> str:
+    assert PG_URL is not None
+    return PG_URL.replace("postgresql://", "postgresql+psycopg://", 1)
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+    if not PG_URL:
+        pytest.skip("MARQUEE_TEST_PG_URL is not set (./test sets it up when run as root)")
+    name = f"marquee_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(_admin_url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    base, _, _ = PG_URL.rpartition("/")
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=DATABASES)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'marquee.db'}"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    return Settings(
+        data_dir=tmp_path / "data",
+        database_url=database_url,
+        content_token=TEST_TOKEN,
+        demo_titles=40,
+        heartbeat_flush_s=3600,  # tests flush explicitly, so batching is observable
+    )
+
+
+@pytest.fixture
+def sqlite_settings(tmp_path: Path) -> Settings:
+    """Settings for tests that exercise processes or files rather than the database engine."""
+    return Settings(data_dir=tmp_path / "data", content_token=TEST_TOKEN, demo_titles=40)

@@ -1,0 +1,64 @@
+"""The desktop shell: mode switch, About box, and a real embedded backend feeding the screens."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from app.config import Settings
+from app.ui.about_dialog import AboutDialog
+from app.ui.backend_connection import BackendConnection, BackendState
+from app.ui.main_window import MainWindow
+from app.ui.shell_controller import ShellController
+from app.ui.versions import component_versions
+
+
+def test_mode_switch_shows_the_matching_page(qtbot: QtBot, sqlite_settings: Settings) -> None:
+    window = MainWindow()
+    qtbot.addWidget(window)
+    controller = ShellController(window, BackendConnection(sqlite_settings))
+    assert window.pages.currentWidget() is controller.home.view
+    window.mode_actions["Studio"].trigger()
+    assert window.pages.currentWidget() is controller.jobs.view
+    assert window.mode_actions["Studio"].isChecked() and not window.mode_actions["Player"].isChecked()
+
+
+def test_about_lists_versions(qtbot: QtBot) -> None:
+    versions = component_versions()
+    dialog = AboutDialog(versions, "embedded backend at http://127.0.0.1:1")
+    qtbot.addWidget(dialog)
+    assert {"Marquee", "Python", "Qt", "PySide6", "PyAV"} <= set(dialog.version_labels)
+    assert dialog.version_labels["Backend"].text().startswith("embedded backend")
+
+
+def test_shell_starts_the_backend_and_shows_home_rows(
+    qtbot: QtBot, sqlite_settings: Settings, artifacts: Path
+) -> None:
+    window = MainWindow()
+    qtbot.addWidget(window)
+    backend = BackendConnection(sqlite_settings)
+    controller = ShellController(window, backend)
+    window.show()
+    states: list[str] = []
+    backend.state_changed.connect(lambda state, _detail: states.append(state))
+    try:
+        with qtbot.waitSignal(
+            backend.state_changed,
+            timeout=60_000,
+            check_params_cb=lambda state, _d: state == BackendState.READY,
+        ):
+            backend.start()
+        assert states[0] == BackendState.STARTING
+        assert "ready" in window.backend_label.text()
+        rows = controller.home.view.rows
+        qtbot.waitUntil(lambda: rows.topLevelItemCount() >= 3, timeout=30_000)
+        assert rows.topLevelItem(0).text(0) == "Popular on Marquee"
+        assert controller.home.view.profile_box.count() >= 3
+        window.grab().save(str(artifacts / "shell-player-home.png"))
+        window.mode_actions["Studio"].trigger()
+        qtbot.waitUntil(lambda: "jobs" in controller.jobs.view.message.text().lower(), timeout=30_000)
+        pid = backend.embedded.pid if backend.embedded else None
+    finally:
+        backend.stop()
+    assert pid is not None and backend.embedded is None
