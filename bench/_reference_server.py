@@ -7,13 +7,14 @@ against it in the same run.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import uvicorn
 
 
 def main() -> None:
     port, body_file = int(sys.argv[1]), sys.argv[2]
-    body = open(body_file, "rb").read()
+    body = Path(body_file).read_bytes()
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
 
     async def app(scope, receive, send):  # type: ignore[no-untyped-def]

@@ -48,7 +48,8 @@ def main(argv: list[str]) -> int:
     if home:
         ours, reference = home
         print(
-            f"\nHome page, {seconds} s of wrk -c{args.connections} on loopback (target: ≥ 5,000 req/s, p99 < 10 ms)"
+            f"\nHome page, {seconds} s of wrk -c{args.connections} on loopback"
+            " (target: ≥ 5,000 req/s, p99 < 10 ms)"
         )
         print_table(
             ["server", "req/s", "p50 ms", "p99 ms", "req/s vs reference"],

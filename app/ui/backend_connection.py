@@ -38,7 +38,7 @@ class BackendConnection(QObject):
         run_in_background(self._connect, self._on_ready, self._on_failed)
 
     def client(self) -> ApiClient:
-        """A fresh client for the connected backend (one per background task: httpx clients are not shared)."""
+        """A fresh client for the connected backend: one per background task, never shared."""
         if self.base_url is None:
             raise RuntimeError("backend is not ready")
         return ApiClient(self.base_url, token=self.token)
