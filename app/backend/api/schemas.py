@@ -131,6 +131,26 @@ class LicenseResponse(ApiModel):
     expires_at: float
 
 
+# --- events ------------------------------------------------------------------------------------
+
+
+class EventIn(ApiModel):
+    profile_id: EntityId
+    title_id: EntityId | None = None
+    type: Literal["play", "pause", "progress", "finish", "skip", "rate", "add_to_list", "search_click"]
+    value: Annotated[float, Field(ge=-1e9, le=1e9)] | None = None
+    ts: Annotated[float, Field(ge=0, le=1e11, description="UNIX seconds; default: on receipt")] | None = None
+    payload: Annotated[dict[str, str | int | float | bool | None], Field(max_length=20)] | None = None
+
+
+class EventBatch(ApiModel):
+    events: Annotated[list[EventIn], Field(min_length=1, max_length=500)]
+
+
+class EventsAccepted(ApiModel):
+    accepted: int
+
+
 # --- catalog -----------------------------------------------------------------------------------
 
 

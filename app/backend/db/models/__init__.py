@@ -16,6 +16,7 @@ from app.backend.db.models.encoding import EncodingJob, JobStatus, Rendition
 from app.backend.db.models.events import Event
 from app.backend.db.models.licensing import LicenseWindow
 from app.backend.db.models.playback import PlaybackSession, SessionState, WatchProgress
+from app.backend.db.models.recommendations import Recommendation
 
 __all__ = [
     "Account",
@@ -29,6 +30,7 @@ __all__ = [
     "Person",
     "PlaybackSession",
     "Profile",
+    "Recommendation",
     "Rendition",
     "Season",
     "SessionState",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Float, ForeignKey, Integer, String
+from sqlalchemy import JSON, Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.backend.db.base import Base, now_s
@@ -26,6 +26,9 @@ class Profile(Base):
     name: Mapped[str] = mapped_column(String(100))
     maturity: Mapped[int] = mapped_column(Integer, default=18, doc="Highest title maturity rating allowed.")
     region: Mapped[str] = mapped_column(String(8), default="US")
+    taste_genres: Mapped[list[str]] = mapped_column(
+        JSON, default=list, doc="Genres picked in the cold-start quiz; they seed recommendations."
+    )
     created_at: Mapped[float] = mapped_column(Float, default=now_s)
 
     account: Mapped[Account] = relationship(back_populates="profiles")
