@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     heartbeat_flush_s: float = Field(default=1.0, gt=0)
     session_abandon_after_s: float = Field(default=300.0, gt=0)
     max_body_bytes: int = Field(default=1_000_000, gt=0)
+    recs_refresh_s: float = Field(default=6 * 3600, gt=0, description="Full recommendation refit period.")
+    recs_model: str = Field(default="default", description="Recommender family the pipeline fits.")
 
     @property
     def media_root(self) -> Path:

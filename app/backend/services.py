@@ -13,9 +13,11 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.backend.catalog.demo import demo_is_seeded, seed_demo_content
-from app.backend.catalog.home import HomeCache
 from app.backend.db.engine import make_engine, make_session_factory
 from app.backend.db.migrate import current_revision, upgrade_to_head
+from app.backend.home.cache import HomeCache
+from app.backend.home.composer import Matcher
+from app.backend.personalisation.pipeline import RecommendationPipeline
 from app.backend.playback.directory import SessionDirectory
 from app.backend.playback.heartbeats import HeartbeatBatcher, HeartbeatWriter
 from app.backend.playback.sessions import abandon_stale_sessions
@@ -32,7 +34,15 @@ class Backend:
         self.engine = make_engine(settings.resolved_database_url)
         self.sessions: sessionmaker[Session] = make_session_factory(self.engine)
         self.search = make_search_index(self.engine.dialect.name)
-        self.home = HomeCache(self.sessions, settings.home_cache_ttl_s)
+        self.recommendations = RecommendationPipeline(
+            self.sessions, self._recommendations_updated, settings.recs_refresh_s, settings.recs_model
+        )
+        self.home = HomeCache(
+            self.sessions,
+            settings.home_cache_ttl_s,
+            on_miss=self.recommendations.schedule,
+            matcher_for=self._matcher,
+        )
         self.directory = SessionDirectory(self.sessions)
         self.heartbeats = HeartbeatBatcher(HeartbeatWriter(self.engine), settings.heartbeat_flush_s)
         self._stop = threading.Event()
@@ -56,6 +66,10 @@ class Backend:
 
     def start(self) -> None:
         self.heartbeats.start()
+        self.recommendations.start()
+        # Fit in the background at every start: pages are served from the cached candidates (or
+        # popularity) meanwhile, and the fitted model then scores every card, not only candidates.
+        self.recommendations.schedule_all()
         self._sweeper = threading.Thread(target=self._sweep_loop, name="session-sweeper", daemon=True)
         self._sweeper.start()
 
@@ -64,14 +78,29 @@ class Backend:
         if self._sweeper is not None:
             self._sweeper.join(timeout=5)
         self.heartbeats.stop()
+        self.recommendations.stop()
         self.engine.dispose()
 
     def capabilities(self) -> list[str]:
         """What this backend can do, so clients can tell a missing feature from a failure."""
-        return ["catalog", "search", "browse", "playback", "content-intake"]
+        return ["catalog", "search", "browse", "recommendations", "events", "playback", "content-intake"]
 
     def catalog_changed(self) -> None:
         self.home.invalidate()
+
+    def viewers_changed(self, profile_ids: list[str]) -> None:
+        """New events, progress or tastes: these profiles' pages must be rebuilt."""
+        self.home.invalidate_profiles(profile_ids)
+
+    def _recommendations_updated(self, profile_ids: list[str]) -> None:
+        self.home.invalidate_profiles(profile_ids)
+
+    def _matcher(self, profile_id: str) -> Matcher | None:
+        """Calibrated match scores for any title, while the fitted model knows this profile."""
+        model = self.recommendations.model
+        if model is None or profile_id not in model.histories:
+            return None
+        return lambda ids: dict(zip(ids, model.match_percent(profile_id, ids), strict=True))
 
     def schema_revision(self) -> str | None:
         with self.engine.connect() as connection:

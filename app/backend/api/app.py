@@ -11,7 +11,17 @@ from app import __version__
 from app.backend.api.errors import install_error_handlers
 from app.backend.api.hot_path import HomeCacheHits
 from app.backend.api.limits import BodySizeLimit
-from app.backend.api.routes import browse, catalog, content, events, media, playback, profiles, system
+from app.backend.api.routes import (
+    browse,
+    catalog,
+    content,
+    events,
+    media,
+    playback,
+    profiles,
+    recommendations,
+    system,
+)
 from app.backend.services import Backend
 from app.config import Settings
 
@@ -39,7 +49,7 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
     )
     app.state.backend = services
     api = APIRouter(prefix=API_PREFIX)
-    for module in (system, content, browse, playback, events, catalog, profiles):
+    for module in (system, content, browse, playback, events, recommendations, catalog, profiles):
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(media.router)

@@ -11,8 +11,8 @@ from urllib.parse import parse_qs
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.backend.catalog.home import HomeCache
 from app.backend.catalog.ids import is_valid_id
+from app.backend.home.cache import HomeCache
 
 HOME_PATH = "/api/v1/browse/home"
 

@@ -76,12 +76,15 @@ class HomeTitle(ApiModel):
     title_id: str
     title: str
     thumbnail: str
-    match_score: int
+    match_score: Annotated[int, Field(ge=0, le=100, description="Calibrated chance, in %, that you like it")]
     playable: bool
+    reason: str = Field(description="Why this title is in this row")
 
 
 class HomeRow(ApiModel):
+    row_id: str
     row_title: str
+    reason: str = Field(description="Why this row is on the page")
     titles: list[HomeTitle]
 
 
@@ -208,6 +211,32 @@ class ProfileView(ApiModel):
     name: str
     maturity: int
     region: str
+
+
+Region = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+
+
+class ProfileCreate(ApiModel):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=100, strip_whitespace=True)]
+    maturity: Literal[0, 7, 13, 16, 18] = 18
+    region: Region = "US"
+    account_id: EntityId = "demo-household"
+
+
+class TastesUpdate(ApiModel):
+    genres: Annotated[
+        list[Annotated[str, StringConstraints(min_length=1, max_length=64)]],
+        Field(min_length=3, max_length=10),
+    ]
+
+
+class RefreshQueued(ApiModel):
+    queued: bool
+
+
+class GenreView(ApiModel):
+    name: str
+    titles: int
 
 
 class HealthResponse(ApiModel):

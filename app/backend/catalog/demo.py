@@ -186,7 +186,8 @@ def seed_demo_content(session: Session, n_titles: int, seed: int = 7, now: float
     rng = random.Random(seed)
     moment = time.time() if now is None else now
     registry = NameRegistry(session)
-    titles = [_make_title(rng, registry, index, moment) for index in range(n_titles)]
+    names: set[str] = set()
+    titles = [_make_title(rng, registry, index, moment, names) for index in range(n_titles)]
     session.add_all(titles)
     session.flush()
     for title in titles:
@@ -197,10 +198,13 @@ def seed_demo_content(session: Session, n_titles: int, seed: int = 7, now: float
     return [t.id for t in titles] + [e.title_id for t in titles for s in t.seasons for e in s.episodes]
 
 
-def _make_title(rng: random.Random, registry: NameRegistry, index: int, now: float) -> Title:
+def _make_title(rng: random.Random, registry: NameRegistry, index: int, now: float, taken: set[str]) -> Title:
     is_series = rng.random() < 0.15
     genres = rng.sample(GENRES, k=rng.choice((1, 2, 2, 3)))
     name = _title_name(rng, index)
+    while name in taken:  # a catalog with two titles of one name confuses viewers and search
+        name = _title_name(rng, index + rng.randint(1, 4))
+    taken.add(name)
     title = Title(
         id=f"demo-{index:04d}",
         kind=TitleKind.SERIES if is_series else TitleKind.MOVIE,
@@ -307,12 +311,13 @@ def _add_viewing_history(session: Session, rng: random.Random, titles: list[Titl
     session.add(audience)
     session.flush()
     appeal = {t.id: rng.paretovariate(1.2) for t in titles}
-    viewers = [p.profile_id for p in HOUSEHOLD[:2]] + [p.id for p in audience.profiles]
+    # The household's adults have a real history (personal rows from the first start); Kids starts cold.
+    viewers = [(p.profile_id, 30) for p in HOUSEHOLD[:2]] + [(p.id, 25) for p in audience.profiles]
     rows: list[dict] = []
-    for viewer in viewers:
+    for viewer, most in viewers:
         liked = set(rng.sample(GENRES, k=3))
         weights = [appeal[t.id] * (4.0 if liked & {g.name for g in t.genres} else 0.5) for t in titles]
-        for title in set(rng.choices(titles, weights=weights, k=rng.randint(5, 25))):
+        for title in set(rng.choices(titles, weights=weights, k=rng.randint(max(8, most - 20), most))):
             at = now - rng.uniform(0, 60) * DAY_S
             rows.append({"profile_id": viewer, "title_id": title.id, "type": "play", "value": 0.0, "ts": at})
             if rng.random() < 0.7:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from app.backend.api.deps import DbSession
+from app.backend.api.deps import BackendDep, DbSession
 from app.backend.api.schemas import ErrorResponse, EventBatch, EventsAccepted
 from app.backend.events.intake import IncomingEvent, record_events
 
@@ -18,8 +18,9 @@ router = APIRouter(tags=["events"])
     responses={422: {"model": ErrorResponse}},
     summary="Append a batch of viewer events (all or nothing)",
 )
-def post_events(batch: EventBatch, db: DbSession) -> EventsAccepted:
+def post_events(batch: EventBatch, db: DbSession, backend: BackendDep) -> EventsAccepted:
     events = [IncomingEvent(e.profile_id, e.title_id, e.type, e.value, e.ts, e.payload) for e in batch.events]
     accepted = record_events(db, events)
     db.commit()
+    backend.viewers_changed(list({e.profile_id for e in events}))  # the live re-ranker sees them next read
     return EventsAccepted(accepted=accepted)

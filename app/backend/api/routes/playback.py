@@ -65,6 +65,7 @@ def stop(body: PlaybackStopRequest, backend: BackendDep, db: DbSession) -> Heart
     backend.heartbeats.flush()
     end_session(db, body.session_id)
     backend.directory.mark_inactive([body.session_id])
+    backend.viewers_changed([backend.directory.lookup(body.session_id).profile_id])  # Continue Watching
     return HeartbeatResponse(continue_=False)
 
 

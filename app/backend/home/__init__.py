@@ -1,0 +1,1 @@
+"""The home page: shared rows per audience, personal rows per profile, served as cached bytes."""
