@@ -19,6 +19,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 APP_NAME = "marquee"
 TOKEN_FILE_NAME = "content-token"
+SIGNING_KEY_FILE_NAME = "cdn-signing-key"
+ADMIN_TOKEN_FILE_NAME = "cdn-admin-token"
 
 
 class Settings(BaseSettings):
@@ -44,11 +46,21 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1_000_000, gt=0)
     recs_refresh_s: float = Field(default=6 * 3600, gt=0, description="Full recommendation refit period.")
     recs_model: str = Field(default="default", description="Recommender family the pipeline fits.")
+    cdn_edges: int = Field(default=3, ge=0, le=16, description="Edge servers to run; 0 serves media itself.")
+    cdn_edge_capacity_bytes: int = Field(default=2 << 30, gt=0)
+    cdn_hub_capacity_bytes: int = Field(default=8 << 30, gt=0)
+    cdn_signing_key: str | None = Field(default=None, description="HMAC key of signed media URLs.")
+    cdn_admin_token: str | None = Field(default=None, description="Bearer token of the edges' admin API.")
+    signed_url_ttl_s: float = Field(default=6 * 3600, gt=0)
 
     @property
     def media_root(self) -> Path:
         """Where published packages live; nothing outside it is ever served."""
         return self.data_dir / "media"
+
+    @property
+    def logs_dir(self) -> Path:
+        return self.data_dir / "logs"
 
     @property
     def resolved_database_url(self) -> str:
@@ -65,18 +77,26 @@ class Settings(BaseSettings):
             return self.content_token
         return read_or_create_token(self.data_dir / TOKEN_FILE_NAME)
 
+    @cached_property
+    def resolved_signing_key(self) -> bytes:
+        return (self.cdn_signing_key or read_or_create_token(self.data_dir / SIGNING_KEY_FILE_NAME)).encode()
+
+    @cached_property
+    def resolved_admin_token(self) -> str:
+        return self.cdn_admin_token or read_or_create_token(self.data_dir / ADMIN_TOKEN_FILE_NAME)
+
     def ensure_dirs(self) -> None:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.media_root.mkdir(parents=True, exist_ok=True)
+        for folder in (self.data_dir, self.media_root, self.logs_dir):
+            folder.mkdir(parents=True, exist_ok=True)
 
     def child_environment(self) -> dict[str, str]:
-        """Environment that makes a child process load these same settings."""
+        """Environment that makes a child process load these same settings (every value set here)."""
         env = dict(os.environ)
         env["MARQUEE_DATA_DIR"] = str(self.data_dir)
-        if self.database_url:
-            env["MARQUEE_DATABASE_URL"] = self.database_url
-        if self.content_token:
-            env["MARQUEE_CONTENT_TOKEN"] = self.content_token
+        for name in self.model_fields_set:
+            value = getattr(self, name)
+            if value is not None:
+                env[f"MARQUEE_{name.upper()}"] = str(value).lower() if isinstance(value, bool) else str(value)
         return env
 
 

@@ -1,1 +1,1 @@
-"""Benchmarks: each module has ``main(argv)`` that prints a table with ratios to a reference run in the same process."""
+"""Benchmarks: each module has ``main(argv)`` printing a table with ratios to a reference run in-process."""

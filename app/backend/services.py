@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.backend.catalog.demo import demo_is_seeded, seed_demo_content
 from app.backend.db.engine import make_engine, make_session_factory
 from app.backend.db.migrate import current_revision, upgrade_to_head
+from app.backend.delivery.service import Delivery
 from app.backend.home.cache import HomeCache
 from app.backend.home.composer import Matcher
 from app.backend.personalisation.pipeline import RecommendationPipeline
@@ -44,6 +45,7 @@ class Backend:
             matcher_for=self._matcher,
         )
         self.directory = SessionDirectory(self.sessions)
+        self.delivery = Delivery(settings)
         self.heartbeats = HeartbeatBatcher(HeartbeatWriter(self.engine), settings.heartbeat_flush_s)
         self._stop = threading.Event()
         self._sweeper: threading.Thread | None = None
@@ -65,6 +67,7 @@ class Backend:
                     session.commit()
 
     def start(self) -> None:
+        self.delivery.start()
         self.heartbeats.start()
         self.recommendations.start()
         # Fit in the background at every start: pages are served from the cached candidates (or
@@ -79,6 +82,7 @@ class Backend:
             self._sweeper.join(timeout=5)
         self.heartbeats.stop()
         self.recommendations.stop()
+        self.delivery.stop()
         self.engine.dispose()
 
     def capabilities(self) -> list[str]:

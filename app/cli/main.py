@@ -8,7 +8,7 @@ import sys
 
 from app import __version__
 from app.backend.errors import DomainError
-from app.cli import import_movielens, ingest, recommend, serve
+from app.cli import cdn, import_movielens, ingest, recommend, serve
 from app.cli.backend_access import add_backend_options, data_dir_option
 from app.cli.errors import CommandError
 from app.client.api import ApiError
@@ -22,12 +22,15 @@ def build_parser() -> argparse.ArgumentParser:
     data_dir_option(parser, top_level=True)
     add_backend_options(parser, top_level=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (serve, ingest, import_movielens, recommend):
+    for module in (serve, ingest, import_movielens, recommend, cdn):
         module.register(commands)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if cdn.is_tier_command(argv):  # the tier server parses its own options
+        return cdn.run_tier(argv)
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(

@@ -37,12 +37,11 @@ class EmbeddedBackend:
         self.settings = settings
         self.process: subprocess.Popen[bytes] | None = None
         self.base_url: str | None = None
-        self.log_path = settings.data_dir / "logs" / "backend.log"
+        self.log_path = settings.logs_dir / "backend.log"
 
     def start(self, timeout_s: float = START_TIMEOUT_S) -> str:
         """Start the child and wait until its health endpoint answers; returns its base URL."""
         self.settings.ensure_dirs()
-        self.log_path.parent.mkdir(parents=True, exist_ok=True)
         port_file = Path(tempfile.mkdtemp(prefix="marquee-")) / "port.json"
         command = [
             *backend_command(),

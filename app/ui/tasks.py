@@ -31,9 +31,16 @@ class _Task(QRunnable):
             value = self.fn()
         except Exception as exc:  # reported to the GUI, which shows it; never kills the pool thread
             log.debug("background task failed", exc_info=True)
-            self.signals.error.emit(str(exc) or type(exc).__name__)
+            self._deliver(self.signals.error, str(exc) or type(exc).__name__)
         else:
-            self.signals.result.emit(value)
+            self._deliver(self.signals.result, value)
+
+    @staticmethod
+    def _deliver(signal: Signal, value: object) -> None:
+        try:
+            signal.emit(value)
+        except RuntimeError:  # the app is quitting and the receiver is gone: nobody needs the result
+            log.debug("dropped a background result after shutdown")
 
 
 _live: set[_Task] = set()  # keeps tasks (and their signal objects) alive until they report

@@ -20,7 +20,9 @@ EXAMPLES_PER_OPERATION = 25
 
 
 def test_no_operation_answers_5xx(tmp_path: Path) -> None:
-    backend = Backend(Settings(data_dir=tmp_path, content_token="test-content-token", demo_titles=20))
+    backend = Backend(
+        Settings(data_dir=tmp_path, content_token="test-content-token", demo_titles=20, cdn_edges=0)
+    )
     app = create_app(backend=backend)
     with TestClient(app):  # runs the lifespan: migrations, demo seed
         schema = schemathesis.openapi.from_asgi("/openapi.json", app)

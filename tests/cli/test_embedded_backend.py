@@ -56,7 +56,7 @@ def test_child_exits_when_its_parent_is_killed(tmp_path: Path) -> None:
         sys.path.insert(0, {str(REPO)!r})
         from app.client.embedded import EmbeddedBackend
         from app.config import Settings
-        backend = EmbeddedBackend(Settings(data_dir={str(tmp_path)!r}, demo_titles=10))
+        backend = EmbeddedBackend(Settings(data_dir={str(tmp_path)!r}, demo_titles=10, cdn_edges=1))
         backend.start()
         print(backend.pid, flush=True)
         time.sleep(600)
@@ -75,7 +75,9 @@ def test_child_exits_when_its_parent_is_killed(tmp_path: Path) -> None:
 def test_a_child_that_cannot_start_reports_why(tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("")
-    backend = EmbeddedBackend(Settings(data_dir=tmp_path / "data", database_url=f"sqlite:///{blocker}/x.db"))
+    backend = EmbeddedBackend(
+        Settings(data_dir=tmp_path / "data", database_url=f"sqlite:///{blocker}/x.db", cdn_edges=0)
+    )
     try:
         backend.start(timeout_s=60)
     except RuntimeError as exc:

@@ -20,6 +20,7 @@ from app.backend.api.routes import (
     playback,
     profiles,
     recommendations,
+    steering,
     system,
 )
 from app.backend.services import Backend
@@ -49,7 +50,7 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
     )
     app.state.backend = services
     api = APIRouter(prefix=API_PREFIX)
-    for module in (system, content, browse, playback, events, recommendations, catalog, profiles):
+    for module in (system, content, browse, playback, steering, events, recommendations, catalog, profiles):
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(media.router)

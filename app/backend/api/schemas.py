@@ -102,12 +102,33 @@ class PlaybackStartRequest(ApiModel):
     preferred_quality: Literal["auto", "low", "medium", "high", "max"] = "auto"
 
 
+class EdgeChoice(ApiModel):
+    """One place to fetch the title from, with manifest URLs signed for this session."""
+
+    edge: str
+    manifest_url: str
+    dash_manifest_url: str | None
+
+
 class PlaybackStartResponse(ApiModel):
     session_id: str
-    manifest_url: str
+    manifest_url: str = Field(description="HLS master playlist on the best edge")
     dash_manifest_url: str | None
     license_url: str
     resume_position: float
+    edges: list[EdgeChoice] = Field(description="Every usable edge, best first, for failover")
+    steering_url: str = Field(description="Poll every 30 s for a fresh edge ranking")
+
+
+class SteeringResponse(ApiModel):
+    """Modelled on HLS/DASH content steering: a TTL and the pathways in priority order."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+
+    version: int = Field(alias="VERSION")
+    ttl: int = Field(alias="TTL")
+    pathway_priority: list[str] = Field(alias="PATHWAY-PRIORITY")
+    edges: list[EdgeChoice]
 
 
 class HeartbeatRequest(ApiModel):

@@ -37,7 +37,9 @@ def test_pipeline_writes_candidates_for_every_profile(refreshed: Backend) -> Non
     assert all(1 <= match <= 99 for _, match in rows["alex"]["topPicks"])
 
 
-def test_viewer_with_history_gets_personal_rows_that_explain_themselves(api: TestClient, refreshed: Backend) -> None:
+def test_viewer_with_history_gets_personal_rows_that_explain_themselves(
+    api: TestClient, refreshed: Backend
+) -> None:
     page = _home(api, "alex")
     ids = [row["rowId"] for row in page["rows"]]
     assert ids[0] == "top-picks" and "because-you-watched" in ids
@@ -68,7 +70,9 @@ def test_new_profile_takes_the_quiz_then_cf_takes_over(api: TestClient, refreshe
     assert _row(_home(api, profile), "top-picks")["reason"] == "Ranked for you from what you watch and rate"
 
 
-def test_a_cache_miss_serves_popular_rows_and_schedules_the_profile(api: TestClient, refreshed: Backend) -> None:
+def test_a_cache_miss_serves_popular_rows_and_schedules_the_profile(
+    api: TestClient, refreshed: Backend
+) -> None:
     with refreshed.sessions() as session:
         session.delete(session.get(Recommendation, "sam"))
         session.commit()
@@ -83,10 +87,14 @@ def test_a_cache_miss_serves_popular_rows_and_schedules_the_profile(api: TestCli
 
 def _in_genre(backend: Backend, genre: str) -> set[str]:
     with backend.sessions() as session:
-        return set(session.scalars(
-            select(Title.id).join(title_genres, title_genres.c.title_id == Title.id)
-            .join(Genre, Genre.id == title_genres.c.genre_id).where(Genre.name == genre)
-        ))
+        return set(
+            session.scalars(
+                select(Title.id)
+                .join(title_genres, title_genres.c.title_id == Title.id)
+                .join(Genre, Genre.id == title_genres.c.genre_id)
+                .where(Genre.name == genre)
+            )
+        )
 
 
 def _mean_position(page: dict, titles: set[str]) -> float:
@@ -99,13 +107,17 @@ def _mean_position(page: dict, titles: set[str]) -> float:
 def test_recent_events_lift_a_genre_without_a_refit(api: TestClient, refreshed: Backend) -> None:
     refreshed.recommendations.stop()  # no background refit: only the live re-ranker may change the page
     page = _home(api, "alex")
-    target = [r["rowTitle"] for r in page["rows"] if r["rowId"].startswith("genre-")][-1]  # alex's weakest genre
+    target = [r["rowTitle"] for r in page["rows"] if r["rowId"].startswith("genre-")][
+        -1
+    ]  # alex's weakest genre
     in_genre = _in_genre(refreshed, target)
     watched = sorted(in_genre)[:2]
     rest = in_genre - set(watched)
     now = time.time()
     events = [{"profileId": "alex", "titleId": t, "type": "finish", "ts": now - 60} for t in watched]
-    events += [{"profileId": "alex", "titleId": t, "type": "rate", "value": 5.0, "ts": now - 30} for t in watched]
+    events += [
+        {"profileId": "alex", "titleId": t, "type": "rate", "value": 5.0, "ts": now - 30} for t in watched
+    ]
     before = _mean_position(page, rest)
     assert api.post("/api/v1/events", json={"events": events}).status_code == 202
     after_page = _home(api, "alex")
@@ -121,4 +133,7 @@ def test_profile_and_quiz_input_is_validated(api: TestClient) -> None:
     assert api.put("/api/v1/profiles/alex/tastes", json={"genres": ["Drama"]}).status_code == 422
     unknown = api.put("/api/v1/profiles/alex/tastes", json={"genres": ["Drama", "Comedy", "Polka"]})
     assert unknown.status_code == 422 and unknown.json()["error"]["code"] == "unknown_genre"
-    assert api.put("/api/v1/profiles/ghost/tastes", json={"genres": ["Drama", "Comedy", "Action"]}).status_code == 404
+    assert (
+        api.put("/api/v1/profiles/ghost/tastes", json={"genres": ["Drama", "Comedy", "Action"]}).status_code
+        == 404
+    )

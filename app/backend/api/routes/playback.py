@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Request
 
 from app.backend.api.deps import BackendDep, DbSession
 from app.backend.api.schemas import (
+    EdgeChoice,
     EntityId,
     ErrorResponse,
     HeartbeatRequest,
@@ -39,15 +40,25 @@ def start(
     started = start_session(db, body.title_id, body.profile_id, body.device_type, body.preferred_quality)
     backend.directory.remember(started.session_id, body.profile_id, body.title_id)
     base = str(request.base_url).rstrip("/")
+    edges = edge_choices(backend, started.session_id, started.manifest_path, started.dash_manifest_path, base)
     return PlaybackStartResponse(
         session_id=started.session_id,
-        manifest_url=f"{base}/media/{started.manifest_path}",
-        dash_manifest_url=f"{base}/media/{started.dash_manifest_path}"
-        if started.dash_manifest_path
-        else None,
+        manifest_url=edges[0].manifest_url,
+        dash_manifest_url=edges[0].dash_manifest_url,
         license_url=f"{base}/api/v1/playback/license/{started.session_id}",
         resume_position=started.resume_position,
+        edges=edges,
+        steering_url=f"{base}/api/v1/steering/{started.session_id}",
     )
+
+
+def edge_choices(
+    backend: Backend, session_id: str, manifest_path: str, dash_path: str | None, base: str
+) -> list[EdgeChoice]:
+    return [
+        EdgeChoice(edge=u.edge, manifest_url=u.manifest_url, dash_manifest_url=u.dash_manifest_url)
+        for u in backend.delivery.urls_for(session_id, manifest_path, dash_path, base)
+    ]
 
 
 @router.post(

@@ -1,0 +1,28 @@
+"""The embedded CDN: an origin over the media root, a hub and N edges, supervised as child processes."""
+
+from __future__ import annotations
+
+import sys
+
+from app.backend.cdn.supervisor import CdnSupervisor
+from app.config import Settings
+
+
+def tier_launcher() -> list[str] | None:
+    """A frozen app starts its tiers through its own executable (``marquee edge …``), not Python."""
+    return [sys.executable] if getattr(sys, "frozen", False) else None
+
+
+def build_network(settings: Settings) -> CdnSupervisor:
+    return CdnSupervisor(
+        settings.media_root,
+        settings.data_dir / "cdn",
+        edges=settings.cdn_edges,
+        edge_capacity_bytes=settings.cdn_edge_capacity_bytes,
+        hub_capacity_bytes=settings.cdn_hub_capacity_bytes,
+        signing_key=settings.resolved_signing_key,
+        require_signature=True,
+        admin_token=settings.resolved_admin_token,
+        log_dir=settings.logs_dir,
+        launcher=tier_launcher(),
+    )
