@@ -45,6 +45,7 @@ class Split:
 
 
 def load_movies(folder: Path = DEFAULT_DIR) -> dict[str, Movie]:
+    """movies.csv as catalog items; the year comes from the "(1995)" suffix of the title."""
     with open(folder / "movies.csv", newline="", encoding="utf-8") as handle:
         movies = {}
         for row in csv.DictReader(handle):
@@ -55,6 +56,7 @@ def load_movies(folder: Path = DEFAULT_DIR) -> dict[str, Movie]:
 
 
 def load_ratings(folder: Path = DEFAULT_DIR) -> list[Rating]:
+    """ratings.csv in file order, ids kept as strings as the contract has them."""
     with open(folder / "ratings.csv", newline="", encoding="utf-8") as handle:
         return [
             Rating(row["userId"], row["movieId"], float(row["rating"]), int(row["timestamp"]))

@@ -49,11 +49,38 @@ class ApiClient:
     def home(self, profile_id: str) -> dict[str, Any]:
         return self._call("GET", "/api/v1/browse/home", params={"profileId": profile_id})
 
+    def create_profile(
+        self, name: str, maturity: int, region: str, account_id: str | None = None
+    ) -> dict[str, Any]:
+        body: dict[str, Any] = {"name": name, "maturity": maturity, "region": region}
+        if account_id is not None:  # the backend picks the default account when it is left out
+            body["accountId"] = account_id
+        return self._call("POST", "/api/v1/profiles", json=body)
+
+    def set_tastes(self, profile_id: str, genres: list[str]) -> None:
+        self._call("PUT", f"/api/v1/profiles/{profile_id}/tastes", json={"genres": genres})
+
+    def quiz_genres(self) -> list[dict[str, Any]]:
+        """Genres to offer a new profile's taste quiz: ``[{name, titles}]``."""
+        return self._call("GET", "/api/v1/genres")
+
+    def send_events(self, events: list[dict[str, Any]]) -> int:
+        """Append viewer events (``{profileId, titleId, type, value?, ts?}``); returns how many were kept."""
+        return int(self._call("POST", "/api/v1/events", json={"events": events})["accepted"])
+
     def search(self, query: str, **filters: str) -> list[dict[str, Any]]:
-        return self._call("GET", "/api/v1/search", params={"q": query, **filters})["results"]
+        return self.search_page(query, **filters)["results"]
+
+    def search_page(self, query: str, **filters: str) -> dict[str, Any]:
+        """The whole search response: ``results`` plus, on newer backends, ``facets``."""
+        return self._call("GET", "/api/v1/search", params={"q": query, **filters})
 
     def title(self, title_id: str) -> dict[str, Any]:
         return self._call("GET", f"/api/v1/titles/{title_id}")
+
+    def poster(self, title_id: str) -> bytes:
+        """The title's poster as PNG bytes."""
+        return self._call("GET", f"/api/v1/titles/{title_id}/poster.png", raw=True)
 
     def upload(self, title_id: str, master_file_url: str, metadata: dict[str, Any]) -> dict[str, Any]:
         body = {"titleId": title_id, "masterFileUrl": master_file_url, "metadata": metadata}
@@ -65,13 +92,16 @@ class ApiClient:
     def jobs(self) -> list[dict[str, Any]]:
         return self._call("GET", "/api/v1/content/jobs")
 
-    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+    def _call(self, method: str, path: str, *, raw: bool = False, **kwargs: Any) -> Any:
+        """Send one request; JSON (or the raw bytes) back on success, :class:`ApiError` otherwise."""
         try:
             response = self._http.request(method, path, **kwargs)
         except httpx.HTTPError as exc:
             raise ApiError(0, "unreachable", f"backend at {self.base_url} unreachable: {exc}") from exc
         if response.is_success:
-            return response.json()
+            if raw:
+                return response.content
+            return response.json() if response.content else None  # 204 No Content has no body
         try:
             error = response.json()["error"]
             code, message = error["code"], error["message"]

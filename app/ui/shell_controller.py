@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject
 
-from app.player.ui.home_controller import HomeController
-from app.player.ui.home_view import HomeView
+from app.player.ui.browse.browse_controller import BrowseController
+from app.player.ui.browse.browse_page import BrowsePage
 from app.studio.ui.jobs_controller import JobsController
 from app.studio.ui.jobs_view import JobsView
 from app.ui.about_dialog import AboutDialog
@@ -20,9 +20,9 @@ class ShellController(QObject):
         self.window = window
         self.backend = backend
         self.backend_detail = "not started"
-        self.home = HomeController(HomeView(), backend)
+        self.browse = BrowseController(BrowsePage(), backend)
         self.jobs = JobsController(JobsView(), backend)
-        window.add_mode_page("Player", self.home.view)
+        window.add_mode_page("Player", self.browse.view)
         window.add_mode_page("Studio", self.jobs.view)
         for mode in MODES:
             window.mode_actions[mode].triggered.connect(lambda _checked=False, m=mode: self._switch(m))
@@ -38,7 +38,7 @@ class ShellController(QObject):
         self.backend_detail = detail
         self.window.backend_label.setText(f"backend: {state} — {detail}")
         if state == BackendState.READY:
-            self.home.backend_ready()
+            self.browse.backend_ready()
             self.jobs.backend_ready()
 
     def _show_about(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,9 +13,8 @@ from app import __version__
 from ..conftest import REPO, SHARED, TEST_TOKEN
 
 
-def _run(
-    *args: str, env: dict[str, str] | None = None, timeout: float = 120
-) -> subprocess.CompletedProcess[str]:
+def _run(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "MARQUEE_CDN_EDGES": "0"}  # these tests are about the commands, not the CDN
     return subprocess.run(
         [sys.executable, str(REPO / "main.py"), *args],
         capture_output=True,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QThreadPool
 from pytestqt.qtbot import QtBot
 
 from app.config import Settings
@@ -18,7 +19,7 @@ def test_mode_switch_shows_the_matching_page(qtbot: QtBot, sqlite_settings: Sett
     window = MainWindow()
     qtbot.addWidget(window)
     controller = ShellController(window, BackendConnection(sqlite_settings))
-    assert window.pages.currentWidget() is controller.home.view
+    assert window.pages.currentWidget() is controller.browse.view
     window.mode_actions["Studio"].trigger()
     assert window.pages.currentWidget() is controller.jobs.view
     assert window.mode_actions["Studio"].isChecked() and not window.mode_actions["Player"].isChecked()
@@ -51,14 +52,16 @@ def test_shell_starts_the_backend_and_shows_home_rows(
             backend.start()
         assert states[0] == BackendState.STARTING
         assert "ready" in window.backend_label.text()
-        rows = controller.home.view.rows
-        qtbot.waitUntil(lambda: rows.topLevelItemCount() >= 3, timeout=30_000)
-        assert rows.topLevelItem(0).text(0)  # personal or shared rows, depending on the model
-        assert controller.home.view.profile_box.count() >= 3
+        home = controller.browse.view.home
+        qtbot.waitUntil(lambda: len(home.rows) >= 3, timeout=30_000)
+        assert home.rows[0].title_label.text() and all(row.cards for row in home.rows)
+        assert controller.browse.view.profile_picker.combo.count() >= 3
+        qtbot.waitUntil(home.rows[0].cards[0].has_poster, timeout=30_000)
         window.grab().save(str(artifacts / "shell-player-home.png"))
         window.mode_actions["Studio"].trigger()
         qtbot.waitUntil(lambda: "jobs" in controller.jobs.view.message.text().lower(), timeout=30_000)
         pid = backend.embedded.pid if backend.embedded else None
     finally:
+        QThreadPool.globalInstance().waitForDone(5_000)  # posters still loading must not outlive the test
         backend.stop()
     assert pid is not None and backend.embedded is None

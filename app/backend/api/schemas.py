@@ -178,16 +178,38 @@ class EventsAccepted(ApiModel):
 # --- catalog -----------------------------------------------------------------------------------
 
 
+class SearchHighlight(ApiModel):
+    """The text that explains a result, with the ``[start, end)`` character spans the query matched."""
+
+    field: Literal["title", "person", "genre", "tag"]
+    text: str
+    spans: list[tuple[int, int]]
+
+
 class SearchResult(ApiModel):
     title_id: str
     title: str
-    match_type: Literal["title", "person", "genre", "tag"]
+    match_type: Literal["title", "person", "genre", "tag", "typo"]
     thumbnail: str
     year: int | None
+    highlight: SearchHighlight
+
+
+class FacetValue(ApiModel):
+    value: str
+    count: int
+
+
+class SearchFacets(ApiModel):
+    """Counts over every title the query matched; decades read 'YYYY-YYYY' like the year filter."""
+
+    genre: list[FacetValue]
+    decade: list[FacetValue]
 
 
 class SearchResponse(ApiModel):
     results: list[SearchResult]
+    facets: SearchFacets
 
 
 class CreditView(ApiModel):

@@ -22,7 +22,7 @@ _STOPWORDS = frozenset(
     + ["la", "le", "les", "el", "los", "der", "die", "das"]
 )
 _NO_GENRE = "(no genres listed)"
-# Genres drive taste far more than a shared word in a title; title words mostly catch franchises.
+# Genres weigh more than one shared title word (title words mostly catch franchises and sequels).
 _GENRE_BOOST = 2.0
 _ROWS_PER_CHUNK = 1024
 

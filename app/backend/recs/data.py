@@ -34,12 +34,16 @@ MIN_CONFIDENCE = 0.01
 
 
 class Interaction(Protocol):
-    """One viewer event as the contract hands it in."""
+    """One viewer event as the contract hands it in (read-only, so frozen dataclasses qualify)."""
 
-    user_id: str
-    item_id: str
-    weight: float
-    timestamp: int
+    @property
+    def user_id(self) -> str: ...
+    @property
+    def item_id(self) -> str: ...
+    @property
+    def weight(self) -> float: ...
+    @property
+    def timestamp(self) -> int: ...
 
 
 @dataclass(frozen=True)

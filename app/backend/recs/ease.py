@@ -31,11 +31,12 @@ from app.backend.recs.tuning import make_holdout, search_log_scale
 
 # A first guess of lambda relative to the mean item Gram diagonal; tuning moves from there.
 LAMBDA_START_PER_DIAGONAL = 20.0
+_MIRROR_BLOCK = 512
 
 
 def gram(matrix: sp.csr_matrix) -> np.ndarray:
     """Dense X^T X in float32: the inverse is the fit's whole cost and single precision halves it."""
-    return (matrix.T @ matrix).toarray().astype(np.float32)
+    return (matrix.T @ matrix).toarray().astype(np.float32, copy=False)
 
 
 def _regularised_inverse(gram_matrix: np.ndarray, lam: float) -> np.ndarray:
@@ -56,13 +57,26 @@ def _regularised_inverse(gram_matrix: np.ndarray, lam: float) -> np.ndarray:
     raise np.linalg.LinAlgError(f"Gram matrix plus {lam} I is not positive definite")
 
 
+def _mirror_lower(matrix: np.ndarray) -> np.ndarray:
+    """Copy the lower triangle over the upper one in place, in blocks (np.tril on the whole
+    matrix builds an n x n mask and was a third of the fit time at 6000 items)."""
+    n = matrix.shape[0]
+    for start in range(0, n, _MIRROR_BLOCK):
+        stop = min(start + _MIRROR_BLOCK, n)
+        block = matrix[start:stop, start:stop]
+        block[...] = np.tril(block) + np.tril(block, -1).T
+        matrix[start:stop, stop:] = matrix[stop:, start:stop].T
+    return matrix
+
+
 def ease_weights(gram_matrix: np.ndarray, lam: float) -> np.ndarray:
     """Closed-form EASE^R item-item weights for one lambda (zero diagonal)."""
-    lower = _regularised_inverse(gram_matrix, lam)
-    inverse = np.tril(lower) + np.tril(lower, -1).T
-    weights = inverse / -np.diag(inverse)
-    np.fill_diagonal(weights, 0.0)
-    return weights.astype(np.float32)
+    # LAPACK hands back Fortran order; the transpose of the symmetric result is the same matrix in
+    # C order, so scoring (which reads rows) stays cache-friendly without a copy.
+    inverse = _mirror_lower(_regularised_inverse(gram_matrix, lam)).T
+    inverse /= -np.diag(inverse)
+    np.fill_diagonal(inverse, 0.0)
+    return inverse.astype(np.float32, copy=False)
 
 
 def modelled_items(matrix: sp.csr_matrix, min_count: int, max_items: int) -> np.ndarray:
@@ -81,7 +95,7 @@ class Ease:
     lam: float | None = None
     positives_only: bool = False
     min_count: int = 5
-    max_items: int = 6000
+    max_items: int = 5000
     tail_neighbours: int = 20
     tail_shrink: float = 0.5
     _items: np.ndarray = field(init=False, repr=False)
@@ -123,7 +137,7 @@ class Ease:
 
         def objective(lam: float) -> float:
             weights = ease_weights(gram_matrix, lam)
-            return holdout.ndcg(lambda rows: self._spread(self._inputs(rows) @ weights))
+            return holdout.ndcg(lambda rows: np.asarray(self._inputs(rows) @ weights), columns=self._items)
 
         return search_log_scale(objective, start) / holdout.train_share
 

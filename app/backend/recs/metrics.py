@@ -29,11 +29,11 @@ def top_k(scores: np.ndarray, k: int, exclude: sp.csr_matrix | None = None) -> n
 
 def hit_matrix(ranked: np.ndarray, relevant: sp.csr_matrix) -> np.ndarray:
     """Boolean matrix: is ``ranked[u, j]`` relevant for row ``u``. Negative entries are padding."""
-    hits = np.zeros(ranked.shape, dtype=bool)
-    for u in range(ranked.shape[0]):
-        wanted = relevant.indices[relevant.indptr[u] : relevant.indptr[u + 1]]
-        hits[u] = np.isin(ranked[u], wanted) & (ranked[u] >= 0)
-    return hits
+    width = relevant.shape[1]
+    rows = np.repeat(np.arange(relevant.shape[0]), np.diff(relevant.indptr))
+    wanted = rows * width + relevant.indices
+    keys = np.arange(ranked.shape[0])[:, None] * width + ranked
+    return np.isin(keys, wanted) & (ranked >= 0)
 
 
 def recall_at(hits: np.ndarray, n_relevant: np.ndarray, k: int) -> float:

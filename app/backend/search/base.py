@@ -1,20 +1,16 @@
-"""What every search implementation shares: filters, hits, query tokens and match classification."""
+"""The search interface: filters in; hits with highlights and facet counts out."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Literal, Protocol
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal, Protocol, overload
 
 from sqlalchemy.orm import Session
 
-from app.backend.db.models import Title
-
-MatchType = Literal["title", "person", "genre", "tag"]
-MAX_TOKENS = 8
-_WORD = re.compile(r"\w+", re.UNICODE)
+MatchType = Literal["title", "person", "genre", "tag", "typo"]
+FieldName = Literal["title", "person", "genre", "tag"]
+FIELD_ORDER: tuple[FieldName, ...] = ("title", "person", "genre", "tag")  # which wins a tie
 
 
 @dataclass(frozen=True)
@@ -25,45 +21,68 @@ class SearchFilters:
 
 
 @dataclass(frozen=True)
+class Highlight:
+    """The text that explains a hit, with the ``[start, end)`` character spans the query matched."""
+
+    field: FieldName
+    text: str
+    spans: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True)
+class TitleSummary:
+    """What a result shows of a title; loading less than the full ORM object keeps search fast."""
+
+    id: str
+    name: str
+    year: int | None
+
+
+@dataclass(frozen=True)
 class SearchHit:
-    title: Title
+    title: TitleSummary
     match_type: MatchType
+    highlight: Highlight
 
 
-def fold(text: str) -> str:
-    """Lower-case and strip accents so 'Amélie' and 'amelie' compare equal."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+@dataclass(frozen=True)
+class FacetCount:
+    value: str
+    count: int
 
 
-def query_tokens(query: str) -> list[str]:
-    """Words of a user query, accent-folded, with every operator character dropped.
+@dataclass(frozen=True)
+class Facets:
+    """Counts over every title the query matched (not just the page), after the filters."""
 
-    Only ``\\w`` runs survive, so user input can never inject FTS5 or SQL syntax.
+    genres: tuple[FacetCount, ...] = ()
+    decades: tuple[FacetCount, ...] = ()
+
+
+@dataclass(frozen=True)
+class SearchResults(Sequence[SearchHit]):
+    """A page of hits, best first, that also carries the facets of the whole matching set.
+
+    It is a sequence of its hits so callers that only want the hits can iterate and slice it.
     """
-    return _WORD.findall(fold(query))[:MAX_TOKENS]
 
+    hits: tuple[SearchHit, ...] = ()
+    facets: Facets = field(default_factory=Facets)
 
-def classify_match(title: Title, tokens: Iterable[str]) -> MatchType:
-    """Name the field that explains the hit: the title's own name wins over people, genres, tags."""
-    fields: list[tuple[MatchType, str]] = [
-        ("title", title.name),
-        ("person", " ".join(c.person.name for c in title.credits)),
-        ("genre", " ".join(g.name for g in title.genres)),
-    ]
-    words_by_field = [(kind, _WORD.findall(fold(text))) for kind, text in fields]
-    for kind, words in words_by_field:
-        if all(any(w.startswith(t) for w in words) for t in tokens):
-            return kind
-    for kind, words in words_by_field:
-        if any(any(w.startswith(t) for w in words) for t in tokens):
-            return kind
-    return "tag"
+    @overload
+    def __getitem__(self, index: int) -> SearchHit: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[SearchHit]: ...
+    def __getitem__(self, index: int | slice) -> SearchHit | Sequence[SearchHit]:
+        return self.hits[index]
+
+    def __len__(self) -> int:
+        return len(self.hits)
 
 
 class SearchIndex(Protocol):
     def reindex(self, session: Session, title_ids: Iterable[str] | None = None) -> None:
         """Refresh the index for these titles (all titles when None); runs inside the caller's transaction."""
 
-    def search(self, session: Session, query: str, filters: SearchFilters, limit: int) -> list[SearchHit]:
+    def search(self, session: Session, query: str, filters: SearchFilters, limit: int) -> SearchResults:
         """Best matches first; an empty or operator-only query returns no hits."""

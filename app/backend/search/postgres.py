@@ -1,60 +1,65 @@
-"""PostgreSQL search: every token must prefix-match a word of the name, people, genres or tags."""
+"""PostgreSQL storage of the search index: a weighted tsvector per title (migration 0004), GIN-indexed."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
 
-from sqlalchemy import ColumnElement, and_, case, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    Insert,
+    String,
+    Subquery,
+    bindparam,
+    cast,
+    column,
+    func,
+    insert,
+    literal_column,
+    select,
+    table,
+)
+from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 
-from app.backend.db.models import Credit, Genre, Person, Title, TitleTag
-from app.backend.db.models.catalog import title_genres
-from app.backend.search.base import SearchFilters, SearchHit, classify_match, query_tokens
-from app.backend.search.filters import filter_condition
+from app.backend.search.documents import FIELD_WEIGHTS, SearchDocument
+from app.backend.search.syntax import TSQUERY_SYNTAX, QuerySyntax
+
+# tsvector weight letters in FIELD_WEIGHTS order, and ts_rank's weights in (0, 1], ordered D, C, B, A.
+_LETTERS = "ABCD"
+_TOP_WEIGHT = max(FIELD_WEIGHTS.values())
+_RANK_WEIGHTS = "{" + ", ".join(str(w / _TOP_WEIGHT) for w in reversed(FIELD_WEIGHTS.values())) + "}"
+# Each field gets its own position range, so a phrase can never run from one field into the next.
+_FIELD_SPAN = 4096
+_MAX_POSITIONS = 256  # PostgreSQL keeps at most this many positions per lexeme
 
 
-class PostgresSearchIndex:
-    """Queries the catalog tables directly, so there is no separate index to keep in step."""
+class PostgresTsvectorStore:
+    """Builds the tsvector in Python from the already folded words (no parser, dictionary or unaccent)."""
 
-    def reindex(self, session: Session, title_ids: Iterable[str] | None = None) -> None:
-        return None
+    table = table("title_search", column("title_id"), column("document", TSVECTOR))
+    syntax: QuerySyntax = TSQUERY_SYNTAX
 
-    def search(self, session: Session, query: str, filters: SearchFilters, limit: int) -> list[SearchHit]:
-        tokens = query_tokens(query)
-        if not tokens:
-            return []
-        name_hits = and_(*(_word_prefix(Title.name, t) for t in tokens))
-        statement = (
-            select(Title)
-            .where(filter_condition(filters), and_(*(_matches_anywhere(t) for t in tokens)))
-            .order_by(case((name_hits, 0), else_=1), Title.popularity.desc(), Title.id)
-            .limit(limit)
+    def insert_statement(self) -> Insert:
+        return insert(self.table).values(
+            title_id=bindparam("title_id"), document=cast(bindparam("document"), TSVECTOR)
         )
-        titles = session.scalars(statement).all()
-        return [SearchHit(title, classify_match(title, tokens)) for title in titles]
+
+    def row(self, document: SearchDocument) -> dict[str, str]:
+        return {"title_id": document.title_id, "document": tsvector_literal(document)}
+
+    def matches(self) -> Subquery:
+        query = cast(bindparam("match", type_=String), TSQUERY)
+        document = self.table.c.document
+        rank = func.ts_rank(literal_column(f"'{_RANK_WEIGHTS}'::float4[]"), document, query, 1)
+        return (
+            select(self.table.c.title_id, (-rank).label("score"))
+            .where(document.op("@@")(query))
+            .subquery("matches")
+        )
 
 
-def _word_prefix(column, token: str) -> ColumnElement[bool]:  # type: ignore[no-untyped-def]
-    """Case-insensitive: the token starts a word of the column (regex word boundary)."""
-    return column.op("~*")(r"\m" + _regex_escape(token))
-
-
-def _regex_escape(token: str) -> str:
-    return "".join("\\" + c if not c.isalnum() and c != "_" else c for c in token)
-
-
-def _matches_anywhere(token: str) -> ColumnElement[bool]:
-    people = (
-        select(Credit.title_id)
-        .join(Person, Person.id == Credit.person_id)
-        .where(_word_prefix(Person.name, token))
-    )
-    genres = (
-        select(title_genres.c.title_id)
-        .join(Genre, Genre.id == title_genres.c.genre_id)
-        .where(_word_prefix(Genre.name, token))
-    )
-    tags = select(TitleTag.title_id).where(_word_prefix(TitleTag.tag, token))
-    return or_(
-        _word_prefix(Title.name, token), Title.id.in_(people), Title.id.in_(genres), Title.id.in_(tags)
-    )
+def tsvector_literal(document: SearchDocument) -> str:
+    """``'toy':1A 'story':2A 'hanks':4098B`` — positions for phrases, letters for field weights."""
+    positions: defaultdict[str, list[str]] = defaultdict(list)
+    for index, (letter, field) in enumerate(zip(_LETTERS, document.fields(), strict=True)):
+        for offset, word in enumerate(field[: _FIELD_SPAN - 1], start=1):
+            positions[word].append(f"{index * _FIELD_SPAN + offset}{letter}")
+    return " ".join(f"'{word}':{','.join(p[:_MAX_POSITIONS])}" for word, p in positions.items())

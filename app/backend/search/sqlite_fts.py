@@ -1,82 +1,32 @@
-"""SQLite FTS5 search: prefix matching on every token, ranked by weighted BM25 then popularity."""
+"""SQLite storage of the search index: the FTS5 table ``title_search`` created by migration 0002."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from sqlalchemy import Insert, Subquery, column, insert, literal_column, select, table, text
 
-import orjson
-from sqlalchemy import literal_column, select, text
-from sqlalchemy.orm import Session
+from app.backend.search.documents import FIELD_WEIGHTS, SearchDocument
+from app.backend.search.syntax import FTS5_SYNTAX, QuerySyntax
 
-from app.backend.db.models import Title
-from app.backend.search.base import SearchFilters, SearchHit, classify_match, fold, query_tokens
-from app.backend.search.documents import document_for
-from app.backend.search.filters import filter_condition
-
-# Column weights for bm25(): title_id (unindexed), name, people, genres, tags.
-_BM25 = "bm25(title_search, 0.0, 10.0, 3.0, 2.0, 1.0)"
+# bm25() takes one weight per column, the unindexed title_id first; lower scores are better.
+_BM25 = "bm25(title_search, 0.0, " + ", ".join(str(w) for w in FIELD_WEIGHTS.values()) + ")"
 
 
-class SqliteFtsIndex:
-    """Keeps the ``title_search`` FTS5 table (created by migration 0002) in step with the catalog."""
+class SqliteFtsStore:
+    """Each field is stored as its space-joined folded words, which FTS5 tokenizes back unchanged."""
 
-    def reindex(self, session: Session, title_ids: Iterable[str] | None = None) -> None:
-        if title_ids is None:
-            session.execute(text("DELETE FROM title_search"))
-            titles = session.scalars(select(Title)).all()
-        else:
-            ids = list(title_ids)
-            for chunk in _chunks(ids, 500):
-                session.execute(
-                    text("DELETE FROM title_search WHERE title_id IN (SELECT value FROM json_each(:ids))"),
-                    {"ids": _json_list(chunk)},
-                )
-            titles = session.scalars(select(Title).where(Title.id.in_(ids))).all()
-        rows = [
-            {
-                "id": d.title_id,
-                "name": fold(d.name),
-                "people": fold(d.people),
-                "genres": fold(d.genres),
-                "tags": fold(d.tags),
-            }
-            for d in map(document_for, titles)
-        ]
-        if rows:
-            session.execute(
-                text(
-                    "INSERT INTO title_search (title_id, name, people, genres, tags) "
-                    "VALUES (:id, :name, :people, :genres, :tags)"
-                ),
-                rows,
-            )
+    table = table("title_search", column("title_id"), *(column(name) for name in FIELD_WEIGHTS))
+    syntax: QuerySyntax = FTS5_SYNTAX
 
-    def search(self, session: Session, query: str, filters: SearchFilters, limit: int) -> list[SearchHit]:
-        tokens = query_tokens(query)
-        if not tokens:
-            return []
-        match = " ".join(f'"{token}"*' for token in tokens)
-        ranked = (
-            select(literal_column("title_id").label("title_id"), literal_column(_BM25).label("score"))
-            .select_from(text("title_search"))
+    def insert_statement(self) -> Insert:
+        return insert(self.table)
+
+    def row(self, document: SearchDocument) -> dict[str, str]:
+        fields = {name: " ".join(w) for name, w in zip(FIELD_WEIGHTS, document.fields(), strict=True)}
+        return {"title_id": document.title_id, **fields}
+
+    def matches(self) -> Subquery:
+        return (
+            select(self.table.c.title_id, literal_column(_BM25).label("score"))
             .where(text("title_search MATCH :match"))
-            .subquery("ranked")
+            .subquery("matches")
         )
-        statement = (
-            select(Title)
-            .join(ranked, ranked.c.title_id == Title.id)
-            .where(filter_condition(filters))
-            .order_by(ranked.c.score, Title.popularity.desc(), Title.id)
-            .limit(limit)
-        )
-        titles = session.scalars(statement, {"match": match}).all()
-        return [SearchHit(title, classify_match(title, tokens)) for title in titles]
-
-
-def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _json_list(items: list[str]) -> str:
-    return orjson.dumps(items).decode()

@@ -15,6 +15,9 @@ from app.backend.api.schemas import (
     EntityId,
     EpisodeView,
     ErrorResponse,
+    FacetValue,
+    SearchFacets,
+    SearchHighlight,
     SearchResponse,
     SearchResult,
     SeasonView,
@@ -118,7 +121,8 @@ def search(
     year: Annotated[str | None, Query(max_length=9)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> SearchResponse:
-    hits = backend.search.search(db, q, parse_filters(filters, genre, year), limit)
+    """As-you-type, typo-tolerant search; typo matches only fill what exact matches leave empty."""
+    found = backend.search.search(db, q, parse_filters(filters, genre, year), limit)
     return SearchResponse(
         results=[
             SearchResult(
@@ -127,7 +131,14 @@ def search(
                 match_type=h.match_type,
                 thumbnail=poster_url(h.title.id),
                 year=h.title.year,
+                highlight=SearchHighlight(
+                    field=h.highlight.field, text=h.highlight.text, spans=list(h.highlight.spans)
+                ),
             )
-            for h in hits
-        ]
+            for h in found
+        ],
+        facets=SearchFacets(
+            genre=[FacetValue(value=f.value, count=f.count) for f in found.facets.genres],
+            decade=[FacetValue(value=f.value, count=f.count) for f in found.facets.decades],
+        ),
     )
