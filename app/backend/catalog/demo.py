@@ -317,7 +317,8 @@ def _add_viewing_history(session: Session, rng: random.Random, titles: list[Titl
     for viewer, most in viewers:
         liked = set(rng.sample(GENRES, k=3))
         weights = [appeal[t.id] * (4.0 if liked & {g.name for g in t.genres} else 0.5) for t in titles]
-        for title in set(rng.choices(titles, weights=weights, k=rng.randint(max(8, most - 20), most))):
+        picked = set(rng.choices(titles, weights=weights, k=rng.randint(max(8, most - 20), most)))
+        for title in sorted(picked, key=lambda t: t.id):  # sets of objects iterate in a random order
             at = now - rng.uniform(0, 60) * DAY_S
             rows.append({"profile_id": viewer, "title_id": title.id, "type": "play", "value": 0.0, "ts": at})
             if rng.random() < 0.7:
