@@ -75,8 +75,9 @@ class ApiClient:
         """The whole search response: ``results`` plus, on newer backends, ``facets``."""
         return self._call("GET", "/api/v1/search", params={"q": query, **filters})
 
-    def title(self, title_id: str) -> dict[str, Any]:
-        return self._call("GET", f"/api/v1/titles/{title_id}")
+    def title(self, title_id: str, profile_id: str | None = None) -> dict[str, Any]:
+        params = {"profileId": profile_id} if profile_id else None
+        return self._call("GET", f"/api/v1/titles/{title_id}", params=params)
 
     def poster(self, title_id: str) -> bytes:
         """The title's poster as PNG bytes."""

@@ -81,6 +81,10 @@ def test_heartbeats_are_batched_and_resume_from_progress(
         assert stored.position_s == 120 and stored.heartbeat_count == 12 and stored.buffer_s == 12.5
     again = _start(api, playable).json()
     assert again["resumePosition"] == 120
+    detail = api.get(f"/api/v1/titles/{playable}", params={"profileId": "alex"}).json()
+    assert detail["resumePosition"] == 120  # what the title page's Resume button shows
+    assert api.get(f"/api/v1/titles/{playable}").json()["resumePosition"] is None
+    assert api.get(f"/api/v1/titles/{playable}", params={"profileId": "ghost"}).status_code == 404
 
 
 def test_finished_titles_start_over(api: TestClient, backend: Backend, playable: str) -> None:

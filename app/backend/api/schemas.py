@@ -247,6 +247,7 @@ class TitleDetail(ApiModel):
     playable: bool
     thumbnail: str
     seasons: list[SeasonView]
+    resume_position: float | None = Field(description="Seconds to resume from, when profileId is given")
 
 
 class ProfileView(ApiModel):

@@ -17,6 +17,7 @@ from app.backend.db.models import Title, TitleStatus, WatchProgress
 from app.backend.home.audience import Audience
 from app.backend.home.shared_rows import SharedRows
 from app.backend.personalisation.recent import boosted
+from app.formatting import clock_text
 
 ROW_LENGTH = 20
 CONTINUE_MIN_S = 60.0
@@ -82,7 +83,7 @@ class HomeComposer:
             if title.duration_s and position >= FINISHED_FRACTION * title.duration_s:
                 continue
             self._titles[title.id] = title
-            cards.append(self._card(title.id, f"Resume at {_clock(position)}"))
+            cards.append(self._card(title.id, f"Resume at {clock_text(position)}"))
         return self._row("continue-watching", "Continue Watching", "Titles you started", cards)
 
     def _top_picks(self, picks: list[tuple[str, int]], basis: str) -> dict:
@@ -223,9 +224,3 @@ class HomeComposer:
         kept = cards[:ROW_LENGTH]
         self._shown.update(c["titleId"] for c in kept)
         return {"rowId": row_id, "rowTitle": title, "reason": reason, "titles": kept}
-
-
-def _clock(seconds: float) -> str:
-    minutes, secs = divmod(int(seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

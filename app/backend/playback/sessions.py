@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.backend.catalog.queries import get_profile, get_title, is_licensed
-from app.backend.db.models import PlaybackSession, SessionState, TitleStatus, WatchProgress
+from app.backend.db.models import PlaybackSession, SessionState, Title, TitleStatus, WatchProgress
 from app.backend.errors import Conflict, Forbidden, NotFound
 
 # A title watched past this fraction starts again from the beginning next time.
@@ -44,12 +44,7 @@ def start_session(
         )
     if not is_licensed(session, title_id, profile.region):
         raise Forbidden(f"title is not licensed in region {profile.region}", code="not_licensed_in_region")
-    progress = session.get(WatchProgress, (profile_id, title_id))
-    resume = 0.0
-    if progress is not None and (
-        title.duration_s <= 0 or progress.position_s < FINISHED_FRACTION * title.duration_s
-    ):
-        resume = progress.position_s
+    resume = resume_position(session, profile_id, title)
     playback = PlaybackSession(
         id=uuid.uuid4().hex,
         profile_id=profile_id,
@@ -61,6 +56,16 @@ def start_session(
     session.add(playback)
     session.commit()
     return StartedSession(playback.id, title_id, title.manifest_path, title.dash_manifest_path, resume)
+
+
+def resume_position(session: Session, profile_id: str, title: Title) -> float:
+    """Where this profile left the title: 0 when never started or (nearly) finished."""
+    progress = session.get(WatchProgress, (profile_id, title.id))
+    if progress is None:
+        return 0.0
+    if title.duration_s > 0 and progress.position_s >= FINISHED_FRACTION * title.duration_s:
+        return 0.0
+    return progress.position_s
 
 
 def get_session(session: Session, session_id: str) -> PlaybackSession:

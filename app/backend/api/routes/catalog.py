@@ -25,9 +25,10 @@ from app.backend.api.schemas import (
 )
 from app.backend.catalog.ids import ID_PATTERN
 from app.backend.catalog.posters import poster_png
-from app.backend.catalog.queries import get_title, poster_url
+from app.backend.catalog.queries import get_profile, get_title, poster_url
 from app.backend.db.models import TitleStatus
 from app.backend.errors import DomainError
+from app.backend.playback.sessions import resume_position
 from app.backend.search import SearchFilters
 
 router = APIRouter(tags=["catalog"])
@@ -37,8 +38,13 @@ _YEARS = re.compile(r"^(?P<start>\d{4})(?:-(?P<end>\d{4}))?$")
 
 
 @router.get("/titles/{title_id}", response_model=TitleDetail, responses={404: {"model": ErrorResponse}})
-def title_detail(title_id: TitleIdPath, db: DbSession) -> TitleDetail:
+def title_detail(
+    title_id: TitleIdPath,
+    db: DbSession,
+    profile_id: Annotated[EntityId | None, Query(alias="profileId", pattern=ID_PATTERN)] = None,
+) -> TitleDetail:
     title = get_title(db, title_id)
+    resume = resume_position(db, get_profile(db, profile_id).id, title) if profile_id else None
     return TitleDetail(
         title_id=title.id,
         kind=title.kind,
@@ -53,6 +59,7 @@ def title_detail(title_id: TitleIdPath, db: DbSession) -> TitleDetail:
         status=title.status,
         playable=title.status == TitleStatus.PLAYABLE,
         thumbnail=poster_url(title.id),
+        resume_position=resume,
         seasons=[
             SeasonView(
                 number=season.number,

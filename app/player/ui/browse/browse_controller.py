@@ -62,6 +62,7 @@ class BrowseController(QObject):
 
     def _on_profile(self, profile_id: str) -> None:
         self.search.profile_id = profile_id
+        self.title.profile_id = profile_id
         self.home.load(profile_id)
 
     def _on_query_typed(self, text: str) -> None:

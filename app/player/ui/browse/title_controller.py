@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QTreeWidgetItem
 
+from app.formatting import clock_text
 from app.player.ui.browse.latest import LatestRequest
 from app.player.ui.browse.poster_loader import PosterLoader
 from app.player.ui.browse.title_view import EPISODE_ROLE, TitleView
@@ -60,6 +61,7 @@ class TitleController(QObject):
         self.backend = backend
         self.posters = posters
         self.title_id: str | None = None
+        self.profile_id: str | None = None  # set by the browse page; it picks the resume position
         self._latest = LatestRequest()
         view.play_button.clicked.connect(self._play)
         view.episodes.itemActivated.connect(self._play_episode)
@@ -81,11 +83,11 @@ class TitleController(QObject):
         view.why_label.setVisible(bool(reason))
         view.message.setText("Loading…")
         self.posters.request(title_id)
-        ticket, backend = self._latest.start(), self.backend
+        ticket, backend, profile_id = self._latest.start(), self.backend, self.profile_id
 
         def fetch() -> tuple[int, dict[str, Any]]:
             with backend.client() as client:
-                return ticket, client.title(title_id)
+                return ticket, client.title(title_id, profile_id)
 
         run_in_background(fetch, self._show_title, self._show_error)
 
@@ -99,6 +101,8 @@ class TitleController(QObject):
         view.synopsis_label.setText(detail.get("synopsis", ""))
         view.credits_label.setText(credits_html(detail.get("credits", [])))
         playable = bool(detail.get("playable"))
+        resume = float(detail.get("resumePosition") or 0.0)
+        view.play_button.setText(f"▶  Resume from {clock_text(resume)}" if resume > 0 else "▶  Play")
         view.play_button.setEnabled(playable)
         view.play_button.setToolTip("" if playable else "Not available to stream yet")
         self._fill_episodes(detail.get("seasons", []))
