@@ -3,28 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from fractions import Fraction
 from pathlib import Path
 
 import pytest
 
 from app.studio.media.analysis import Analysis, Shot, analyse
 from app.studio.media.ladder import LadderPlan, plan_fixed, plan_per_title
-from app.studio.media.probe import MediaInfo
 
-SOURCE_1080 = MediaInfo(
-    path="m.mp4",
-    container="mov,mp4",
-    video_codec="h264",
-    width=1920,
-    height=1080,
-    frame_rate=Fraction(24),
-    variable_frame_rate=False,
-    duration_s=60.0,
-    pixel_format="yuv420p",
-    audio_codecs=("aac",),
-    audio_channels=(2,),
-)
+from .sources import source_info
+
+SOURCE_1080 = source_info(1920, 1080)
 
 
 def test_hard_cuts_become_shot_boundaries(cut_master: Path) -> None:

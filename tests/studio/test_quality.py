@@ -3,28 +3,16 @@
 from __future__ import annotations
 
 import math
-from fractions import Fraction
 from pathlib import Path
 
 import pytest
 
 from app.studio.media.ladder import plan_convex_hull, plan_fixed
-from app.studio.media.probe import MediaInfo
 from app.studio.media.quality import RatePoint, bd_rate, measure_rate_quality, quality_at
 
-SOURCE_720 = MediaInfo(
-    path="m.mp4",
-    container="mov,mp4",
-    video_codec="h264",
-    width=1280,
-    height=720,
-    frame_rate=Fraction(24),
-    variable_frame_rate=False,
-    duration_s=60.0,
-    pixel_format="yuv420p",
-    audio_codecs=("aac",),
-    audio_channels=(2,),
-)
+from .sources import source_info
+
+SOURCE_720 = source_info(1280, 720)
 
 
 def test_trial_encodes_trade_bits_for_quality(master: Path) -> None:
