@@ -255,6 +255,31 @@ def test_title_page_shows_credits_and_disables_play_when_not_playable(
     browse.view.grab().save(str(artifacts / "title.png"))
 
 
+def test_liking_a_title_records_a_rating_and_reloads_the_rows(
+    qtbot: QtBot, browse: BrowseController, backend: BackendConnection
+) -> None:
+    title_id = browse.view.home.rows[0].cards[0].title_id
+    browse.open_title(title_id, "")
+    view = browse.view.title
+    qtbot.waitUntil(lambda: bool(view.title_label.text()), timeout=WAIT_MS)
+    database = backend.settings.data_dir / "marquee.db"
+
+    def ratings() -> list[float]:
+        with sqlite3.connect(database) as db:
+            query = "SELECT value FROM events WHERE type = 'rate' AND title_id = ? AND profile_id = ?"
+            return [row[0] for row in db.execute(query, (title_id, browse.title.profile_id))]
+
+    reloads: list[str] = []
+    browse.home.load = reloads.append  # type: ignore[method-assign]  # observe the reload, skip its work
+    with qtbot.waitSignal(browse.title.taste_changed, timeout=WAIT_MS):
+        view.like_button.click()
+    del browse.home.load  # back to the real method
+    assert reloads == [browse.title.profile_id]
+    qtbot.waitUntil(lambda: ratings() == [5.0], timeout=WAIT_MS)
+    assert view.message.text() == "Noted: more like this."
+    browse.back()
+
+
 def test_switching_to_the_kids_profile_reloads_rows_rated_seven_and_under(
     qtbot: QtBot, browse: BrowseController
 ) -> None:

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from shiboken6 import isValid
 
 from app.player.ui.browse.browse_page import BrowsePage
+from app.player.ui.browse.events import EventSender
 from app.player.ui.browse.home_controller import HomeController
 from app.player.ui.browse.poster_loader import CARD_POSTER, PosterLoader
 from app.player.ui.browse.profile_controller import ProfileController
@@ -29,8 +30,10 @@ class BrowseController(QObject):
         title_posters = PosterLoader(backend.client, TITLE_POSTER, TITLE_POSTER_CAPACITY, parent=self)
         self.profiles = ProfileController(view.profile_picker, backend, view.status)
         self.home = HomeController(view.home, backend, card_posters)
-        self.search = SearchController(view.search, view.search_box, backend, card_posters)
-        self.title = TitleController(view.title, backend, title_posters)
+        events = EventSender(backend, parent=self)
+        self.search = SearchController(view.search, view.search_box, backend, card_posters, events)
+        self.title = TitleController(view.title, backend, title_posters, events)
+        self._profile_id: str | None = None
         self._return_to: QWidget = view.home
         self._return_focus: QWidget | None = None
         self.profiles.profile_changed.connect(self._on_profile)
@@ -38,6 +41,7 @@ class BrowseController(QObject):
         self.search.title_requested.connect(self.open_title)
         view.search_box.textChanged.connect(self._on_query_typed)
         view.title.back_button.clicked.connect(self.back)
+        self.title.taste_changed.connect(self._reload_home)
         back = QShortcut(QKeySequence(Qt.Key.Key_Escape), view.title)
         back.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         back.activated.connect(self.back)
@@ -61,9 +65,15 @@ class BrowseController(QObject):
             focus.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _on_profile(self, profile_id: str) -> None:
+        self._profile_id = profile_id
         self.search.profile_id = profile_id
         self.title.profile_id = profile_id
         self.home.load(profile_id)
+
+    def _reload_home(self) -> None:
+        """The server re-ranks the rows from the new event at once; show them when the viewer goes back."""
+        if self._profile_id is not None:
+            self.home.load(self._profile_id)
 
     def _on_query_typed(self, text: str) -> None:
         page = self.view.search if text.strip() else self.view.home

@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QLineEdit, QListWidgetItem, QStyle
 
+from app.player.ui.browse.events import EventSender
 from app.player.ui.browse.latest import LatestRequest
 from app.player.ui.browse.poster_loader import PosterLoader
 from app.player.ui.browse.search_view import TITLE_ROLE, ChipBar, SearchResultRow, SearchView
@@ -71,13 +72,19 @@ class SearchController(QObject):
     title_requested = Signal(str, str)  # title id, reason (none for search hits)
 
     def __init__(
-        self, view: SearchView, search_box: QLineEdit, backend: BackendConnection, posters: PosterLoader
+        self,
+        view: SearchView,
+        search_box: QLineEdit,
+        backend: BackendConnection,
+        posters: PosterLoader,
+        events: EventSender,
     ) -> None:
         super().__init__(view)
         self.view = view
         self.search_box = search_box
         self.backend = backend
         self.posters = posters
+        self.events = events
         self.profile_id: str | None = None
         self.filters: dict[str, str] = {}  # facet -> chosen value; the backend takes one of each
         self._latest = LatestRequest()
@@ -146,20 +153,8 @@ class SearchController(QObject):
     def _open(self, item: QListWidgetItem) -> None:
         title_id = item.data(TITLE_ROLE)
         self.title_requested.emit(title_id, "")
-        if self.profile_id is None:
-            return
-        event = {"profileId": self.profile_id, "titleId": title_id, "type": "search_click"}
-        backend = self.backend
-
-        def send() -> int:
-            with backend.client() as client:
-                return client.send_events([event])
-
-        run_in_background(send, self._event_outcome, self._event_outcome)
-
-    def _event_outcome(self, outcome: object) -> None:
-        """Click events feed recommendations; losing one is not worth bothering the viewer."""
-        log.debug("search_click event: %s", outcome)
+        if self.profile_id is not None:
+            self.events.send(self.profile_id, title_id, "search_click")
 
     def _set_poster(self, title_id: str, pixmap: QPixmap) -> None:
         row = self._rows.get(title_id)

@@ -10,6 +10,7 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QTreeWidgetItem
 
 from app.formatting import clock_text
+from app.player.ui.browse.events import EventSender
 from app.player.ui.browse.latest import LatestRequest
 from app.player.ui.browse.poster_loader import PosterLoader
 from app.player.ui.browse.title_view import EPISODE_ROLE, TitleView
@@ -17,6 +18,11 @@ from app.ui.backend_connection import BackendConnection
 from app.ui.tasks import run_in_background
 
 MAX_CAST = 8
+
+
+# Thumbs map onto the rating scale the recommender learns from.
+LIKE_STARS = 5.0
+DISLIKE_STARS = 1.0
 
 
 def duration_text(seconds: object) -> str:
@@ -54,17 +60,27 @@ class TitleController(QObject):
     """Shows one title at a time; stale answers for a title opened earlier are dropped."""
 
     play_requested = Signal(str)  # a playable title or episode id; the player connects to it
+    taste_changed = Signal()  # the viewer rated or listed a title: their home rows are now stale
 
-    def __init__(self, view: TitleView, backend: BackendConnection, posters: PosterLoader) -> None:
+    def __init__(
+        self, view: TitleView, backend: BackendConnection, posters: PosterLoader, events: EventSender
+    ) -> None:
         super().__init__(view)
         self.view = view
         self.backend = backend
         self.posters = posters
+        self.events = events
         self.title_id: str | None = None
         self.profile_id: str | None = None  # set by the browse page; it picks the resume position
         self._latest = LatestRequest()
         view.play_button.clicked.connect(self._play)
         view.episodes.itemActivated.connect(self._play_episode)
+        view.list_button.clicked.connect(lambda: self._tell("add_to_list", None, "Added to My List."))
+        view.like_button.clicked.connect(lambda: self._tell("rate", LIKE_STARS, "Noted: more like this."))
+        view.dislike_button.clicked.connect(
+            lambda: self._tell("rate", DISLIKE_STARS, "Noted: less like this.")
+        )
+        events.sent.connect(self._told)
         posters.loaded.connect(self._set_poster)
 
     def show(self, title_id: str, reason: str) -> None:
@@ -126,6 +142,16 @@ class TitleController(QObject):
         if seasons:
             self.view.episodes.topLevelItem(0).setExpanded(True)
         self.view.episodes.setVisible(bool(seasons))
+
+    def _tell(self, kind: str, value: float | None, thanks: str) -> None:
+        if self.profile_id is None or self.title_id is None:
+            return
+        self.events.send(self.profile_id, self.title_id, kind, value)
+        self.view.message.setText(thanks)
+
+    def _told(self, kind: str, _title_id: str) -> None:
+        if kind in ("add_to_list", "rate"):
+            self.taste_changed.emit()
 
     def _play(self) -> None:
         if self.title_id is not None:

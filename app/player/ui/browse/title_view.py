@@ -1,4 +1,4 @@
-"""Title page (view): poster, facts, synopsis, why it was recommended, credits, episodes and Play."""
+"""Title page (view): poster, facts, synopsis, why recommended, credits, episodes, Play, list and rating."""
 
 from __future__ import annotations
 
@@ -24,6 +24,11 @@ class TitleView(QWidget):
         self.facts_label.setObjectName("muted")
         self.play_button = QPushButton("▶  Play")
         self.play_button.setObjectName("playButton")
+        self.list_button = QPushButton("＋  My List")
+        self.like_button = QPushButton("👍")
+        self.like_button.setToolTip("I like this: more like it")
+        self.dislike_button = QPushButton("👎")
+        self.dislike_button.setToolTip("Not for me: fewer like it")
         self.synopsis_label = QLabel()
         self.synopsis_label.setWordWrap(True)
         self.why_label = QLabel()
@@ -39,7 +44,8 @@ class TitleView(QWidget):
         self.message.setObjectName("muted")
 
         play_row = QHBoxLayout()
-        play_row.addWidget(self.play_button)
+        for button in (self.play_button, self.list_button, self.like_button, self.dislike_button):
+            play_row.addWidget(button)
         play_row.addStretch(1)
         details = QVBoxLayout()
         details.addWidget(self.title_label)
