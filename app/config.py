@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     port: int = 8700
     seed_demo: bool = Field(default=True, description="Create the demo catalog on first start.")
     demo_titles: int = Field(default=300, ge=0, le=5000)
+    demo_playable: int = Field(default=3, ge=0, le=20, description="Demo titles encoded to be playable.")
     home_cache_ttl_s: float = Field(default=60.0, gt=0)
     heartbeat_flush_s: float = Field(default=1.0, gt=0)
     session_abandon_after_s: float = Field(default=300.0, gt=0)

@@ -58,10 +58,13 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
         demo_titles=40,
         heartbeat_flush_s=3600,  # tests flush explicitly, so batching is observable
         cdn_edges=0,  # media from the backend itself; the CDN tests start real tiers
+        demo_playable=0,  # no encoding at every start; the demo-title test asks for it
     )
 
 
 @pytest.fixture
 def sqlite_settings(tmp_path: Path) -> Settings:
     """Settings for tests that exercise processes or files rather than the database engine."""
-    return Settings(data_dir=tmp_path / "data", content_token=TEST_TOKEN, demo_titles=40, cdn_edges=0)
+    return Settings(
+        data_dir=tmp_path / "data", content_token=TEST_TOKEN, demo_titles=40, cdn_edges=0, demo_playable=0
+    )

@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.backend.catalog.demo import demo_is_seeded, seed_demo_content
+from app.backend.content.demo_titles import publish_demo_titles
 from app.backend.db.engine import make_engine, make_session_factory
 from app.backend.db.migrate import current_revision, upgrade_to_head
 from app.backend.delivery.service import Delivery
@@ -73,6 +74,8 @@ class Backend:
         # Fit in the background at every start: pages are served from the cached candidates (or
         # popularity) meanwhile, and the fitted model then scores every card, not only candidates.
         self.recommendations.schedule_all()
+        if self.settings.seed_demo and self.settings.demo_playable:
+            threading.Thread(target=self.publish_demo_titles, name="demo-titles", daemon=True).start()
         self._sweeper = threading.Thread(target=self._sweep_loop, name="session-sweeper", daemon=True)
         self._sweeper.start()
 
@@ -84,6 +87,19 @@ class Backend:
         self.recommendations.stop()
         self.delivery.stop()
         self.engine.dispose()
+
+    def publish_demo_titles(self) -> list[str]:
+        """Encode the demo's playable titles (a no-op once any title is playable)."""
+        try:
+            published = publish_demo_titles(
+                self.sessions, self.settings.media_root, self.settings.demo_playable
+            )
+        except Exception:
+            log.exception("demo titles could not be made playable; the catalog stays browsable")
+            return []
+        if published:
+            self.catalog_changed()
+        return published
 
     def capabilities(self) -> list[str]:
         """What this backend can do, so clients can tell a missing feature from a failure."""
