@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 
 from app.backend.api.deps import BackendDep, DbSession
+from app.backend.api.edges import edge_choices
 from app.backend.api.schemas import (
-    EdgeChoice,
     EntityId,
     ErrorResponse,
     HeartbeatRequest,
@@ -50,15 +50,6 @@ def start(
         edges=edges,
         steering_url=f"{base}/api/v1/steering/{started.session_id}",
     )
-
-
-def edge_choices(
-    backend: Backend, session_id: str, manifest_path: str, dash_path: str | None, base: str
-) -> list[EdgeChoice]:
-    return [
-        EdgeChoice(edge=u.edge, manifest_url=u.manifest_url, dash_manifest_url=u.dash_manifest_url)
-        for u in backend.delivery.urls_for(session_id, manifest_path, dash_path, base)
-    ]
 
 
 @router.post(

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 
 from app.backend.api.deps import BackendDep, DbSession
-from app.backend.api.routes.playback import edge_choices
+from app.backend.api.edges import edge_choices
 from app.backend.api.schemas import EntityId, ErrorResponse, SteeringResponse
 from app.backend.catalog.ids import ID_PATTERN
 from app.backend.catalog.queries import get_title
