@@ -53,6 +53,7 @@ class Settings(BaseSettings):
     cdn_signing_key: str | None = Field(default=None, description="HMAC key of signed media URLs.")
     cdn_admin_token: str | None = Field(default=None, description="Bearer token of the edges' admin API.")
     signed_url_ttl_s: float = Field(default=6 * 3600, gt=0)
+    preposition_hour: int = Field(default=4, ge=0, le=23, description="Local hour of the off-peak push.")
 
     @property
     def media_root(self) -> Path:

@@ -46,7 +46,7 @@ class Backend:
             matcher_for=self._matcher,
         )
         self.directory = SessionDirectory(self.sessions)
-        self.delivery = Delivery(settings)
+        self.delivery = Delivery(settings, self.sessions)
         self.heartbeats = HeartbeatBatcher(HeartbeatWriter(self.engine), settings.heartbeat_flush_s)
         self._stop = threading.Event()
         self._sweeper: threading.Thread | None = None

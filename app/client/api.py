@@ -87,6 +87,9 @@ class ApiClient:
         body = {"titleId": title_id, "masterFileUrl": master_file_url, "metadata": metadata}
         return self._call("POST", "/api/v1/content/upload", json=body)
 
+    def preposition(self) -> dict[str, Any]:
+        return self._call("POST", "/api/v1/cdn/preposition", timeout=600.0)
+
     def job(self, job_id: str) -> dict[str, Any]:
         return self._call("GET", f"/api/v1/content/jobs/{job_id}")
 

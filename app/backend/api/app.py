@@ -14,6 +14,7 @@ from app.backend.api.limits import BodySizeLimit
 from app.backend.api.routes import (
     browse,
     catalog,
+    cdn,
     content,
     events,
     media,
@@ -50,7 +51,18 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
     )
     app.state.backend = services
     api = APIRouter(prefix=API_PREFIX)
-    for module in (system, content, browse, playback, steering, events, recommendations, catalog, profiles):
+    for module in (
+        system,
+        content,
+        browse,
+        playback,
+        steering,
+        events,
+        recommendations,
+        cdn,
+        catalog,
+        profiles,
+    ):
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(media.router)

@@ -274,6 +274,13 @@ class TastesUpdate(ApiModel):
     ]
 
 
+class PrepositionResult(ApiModel):
+    regions: dict[str, list[str]] = Field(description="Predicted popular titles per region, pushed to edges")
+    edge_objects: int
+    hub_objects: int
+    bytes: int
+
+
 class RefreshQueued(ApiModel):
     queued: bool
 

@@ -3,21 +3,39 @@
 from __future__ import annotations
 
 import logging
+import threading
+import time
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.backend.cdn.supervisor import CdnSupervisor
 from app.backend.delivery.network import build_network
+from app.backend.delivery.prepositioning import Prepositioner, PrepositionReport
 from app.backend.delivery.steering import SteeringService
 from app.backend.delivery.urls import EdgeUrls, signed_edge_urls, title_prefix
+from app.backend.errors import Conflict
 from app.config import Settings
 
 log = logging.getLogger(__name__)
 
 
+def seconds_until_hour(hour: int, now: datetime) -> float:
+    """Seconds from ``now`` to the next time the local clock shows ``hour``:00."""
+    target = now.replace(hour=hour, minute=0, second=0, microsecond=0)
+    if target <= now:
+        target += timedelta(days=1)
+    return (target - now).total_seconds()
+
+
 class Delivery:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, sessions: sessionmaker[Session]) -> None:
         self._settings = settings
+        self._sessions = sessions
         self.network: CdnSupervisor | None = build_network(settings) if settings.cdn_edges > 0 else None
         self.steering = SteeringService(self.edge_urls)
+        self._prepositioner = Prepositioner(settings.media_root, settings.resolved_signing_key)
+        self._stop = threading.Event()
 
     def start(self) -> None:
         if self.network is None:
@@ -25,6 +43,7 @@ class Delivery:
         self._settings.ensure_dirs()
         self.network.start()
         self.steering.start()
+        threading.Thread(target=self._off_peak_loop, name="preposition", daemon=True).start()
         log.info(
             "CDN up: origin %s, hub %s, edges %s",
             self.network.origin.url,
@@ -33,9 +52,26 @@ class Delivery:
         )
 
     def stop(self) -> None:
+        self._stop.set()
         if self.network is not None:
             self.steering.stop()
             self.network.stop()
+
+    def preposition(self) -> PrepositionReport:
+        """Push the predicted popular titles to the edges now."""
+        if self.network is None:
+            raise Conflict("this backend runs no CDN (cdn_edges = 0)", code="no_cdn")
+        with self._sessions() as session:
+            return self._prepositioner.run(session, self.network.edge_urls, self.network.hub.url)
+
+    def _off_peak_loop(self) -> None:
+        while not self._stop.wait(seconds_until_hour(self._settings.preposition_hour, datetime.now())):
+            started = time.monotonic()
+            try:
+                self.preposition()
+            except Exception:
+                log.exception("off-peak pre-positioning failed; next night tries again")
+            self._stop.wait(max(0.0, 60 - (time.monotonic() - started)))  # never twice in one hour:00
 
     def edge_urls(self) -> list[str]:
         return self.network.edge_urls if self.network is not None else []
