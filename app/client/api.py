@@ -87,6 +87,18 @@ class ApiClient:
         body = {"titleId": title_id, "masterFileUrl": master_file_url, "metadata": metadata}
         return self._call("POST", "/api/v1/content/upload", json=body)
 
+    def cdn_servers(self) -> list[dict[str, Any]]:
+        return self._call("GET", "/api/v1/cdn/servers")
+
+    def inject_faults(self, server: str, faults: dict[str, Any]) -> dict[str, Any]:
+        return self._call("POST", f"/api/v1/cdn/servers/{server}/faults", json=faults)
+
+    def clear_faults(self, server: str) -> dict[str, Any]:
+        return self._call("DELETE", f"/api/v1/cdn/servers/{server}/faults")
+
+    def kill_server(self, server: str) -> None:
+        self._call("POST", f"/api/v1/cdn/servers/{server}/kill", raw=True)
+
     def preposition(self) -> dict[str, Any]:
         return self._call("POST", "/api/v1/cdn/preposition", timeout=600.0)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import httpx
@@ -12,7 +13,7 @@ from app.backend.api.app import create_app
 from app.backend.services import Backend
 from app.config import Settings
 
-from .conftest import make_playable
+from .conftest import AUTH, make_playable
 from .helpers import movie_ids
 
 pytestmark = pytest.mark.slow
@@ -60,3 +61,32 @@ def test_a_failed_edge_drops_out_of_the_ranking(cdn_api: tuple[TestClient, Backe
     backend.delivery.steering.probe()
     ranked = backend.delivery.steering.rank("session-1", "titles/x/")
     assert ranked == [network.edges[1].url]
+
+
+def test_operators_see_the_tiers_and_inject_faults(cdn_api: tuple[TestClient, Backend]) -> None:
+    api, backend = cdn_api
+    assert api.get("/api/v1/cdn/servers").status_code == 401
+    servers = api.get("/api/v1/cdn/servers", headers=AUTH).json()
+    assert [s["name"] for s in servers] == ["origin", "hub", "edge-0", "edge-1"]
+    assert all(s["alive"] and "hitRatio" in s["metrics"] for s in servers)
+    injected = api.post(
+        "/api/v1/cdn/servers/edge-0/faults", json={"failRatio": 0.5, "latencyMs": 200}, headers=AUTH
+    )
+    assert injected.status_code == 200 and injected.json()["failRatio"] == 0.5
+    edge0 = next(s for s in api.get("/api/v1/cdn/servers", headers=AUTH).json() if s["name"] == "edge-0")
+    assert edge0["faults"]["latencyMs"] == 200
+    assert api.delete("/api/v1/cdn/servers/edge-0/faults", headers=AUTH).json()["failRatio"] == 0
+    assert (
+        api.post("/api/v1/cdn/servers/edge-0/faults", json={"failRatio": 2}, headers=AUTH).status_code == 422
+    )
+    assert api.post("/api/v1/cdn/servers/edge-9/kill", headers=AUTH).status_code == 404
+    assert api.post("/api/v1/cdn/servers/..%2Fetc/kill", headers=AUTH).status_code in (404, 422)
+
+    assert api.post("/api/v1/cdn/servers/edge-1/kill", headers=AUTH).status_code == 202
+    deadline = time.monotonic() + 30
+    while True:  # the supervisor restarts it on the same port
+        edge1 = next(s for s in api.get("/api/v1/cdn/servers", headers=AUTH).json() if s["name"] == "edge-1")
+        if edge1["restarts"] >= 1 and edge1["alive"]:
+            break
+        assert time.monotonic() < deadline, "the killed edge was not restarted"
+        time.sleep(0.2)

@@ -21,7 +21,7 @@ def test_mode_switch_shows_the_matching_page(qtbot: QtBot, sqlite_settings: Sett
     controller = ShellController(window, BackendConnection(sqlite_settings))
     assert window.pages.currentWidget() is controller.browse.view
     window.mode_actions["Studio"].trigger()
-    assert window.pages.currentWidget() is controller.jobs.view
+    assert window.pages.currentWidget() is controller.studio
     assert window.mode_actions["Studio"].isChecked() and not window.mode_actions["Player"].isChecked()
 
 

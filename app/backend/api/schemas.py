@@ -274,6 +274,26 @@ class TastesUpdate(ApiModel):
     ]
 
 
+class CdnServerView(ApiModel):
+    name: str
+    role: Literal["origin", "hub", "edge"]
+    url: str
+    alive: bool
+    restarts: int
+    metrics: dict = Field(description="The server's own /metrics: hits, misses, hitRatio, inFlight, …")
+    faults: dict = Field(description="Faults in force: latencyMs, failRatio, stallAfterBytes, …")
+
+
+class FaultsIn(ApiModel):
+    """Faults to inject into one CDN server; omitted fields keep their value."""
+
+    latency_ms: Annotated[float, Field(ge=0, le=60_000)] | None = None
+    fail_ratio: Annotated[float, Field(ge=0, le=1)] | None = None
+    stall_after_bytes: Annotated[int, Field(ge=0)] | None = None
+    stall_seconds: Annotated[float, Field(ge=0, le=600)] | None = None
+    bandwidth_mbps: Annotated[float, Field(ge=0, le=100_000)] | None = None
+
+
 class PrepositionResult(ApiModel):
     regions: dict[str, list[str]] = Field(description="Predicted popular titles per region, pushed to edges")
     edge_objects: int

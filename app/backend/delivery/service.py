@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.backend.cdn.supervisor import CdnSupervisor
 from app.backend.delivery.network import build_network
+from app.backend.delivery.operations import CdnOperations
 from app.backend.delivery.prepositioning import Prepositioner, PrepositionReport
 from app.backend.delivery.steering import SteeringService
 from app.backend.delivery.urls import EdgeUrls, signed_edge_urls, title_prefix
@@ -56,6 +57,11 @@ class Delivery:
         if self.network is not None:
             self.steering.stop()
             self.network.stop()
+
+    def operations(self) -> CdnOperations:
+        if self.network is None:
+            raise Conflict("this backend runs no CDN (cdn_edges = 0)", code="no_cdn")
+        return CdnOperations(self.network, self._settings.resolved_admin_token)
 
     def preposition(self) -> PrepositionReport:
         """Push the predicted popular titles to the edges now."""

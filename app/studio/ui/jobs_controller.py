@@ -4,39 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QTableWidgetItem
 
 from app.studio.ui.jobs_view import JobsView
 from app.ui.backend_connection import BackendConnection
-from app.ui.tasks import run_in_background
-
-POLL_MS = 3000
+from app.ui.polling import PollingController
 
 
-class JobsController(QObject):
+class JobsController(PollingController):
     def __init__(self, view: JobsView, backend: BackendConnection) -> None:
-        super().__init__(view)
+        super().__init__(view, backend)
         self.view = view
-        self.backend = backend
-        self.timer = QTimer(self)
-        self.timer.setInterval(POLL_MS)
-        self.timer.timeout.connect(self.refresh)
-        self._ready = False
-
-    def backend_ready(self) -> None:
-        self._ready = True
-        self.refresh()
-
-    def set_active(self, active: bool) -> None:
-        if active and self._ready:
-            self.refresh()
-            self.timer.start()
-        else:
-            self.timer.stop()
-
-    def refresh(self) -> None:
-        run_in_background(self._fetch, self._show, self._show_error)
 
     def _fetch(self) -> list[dict[str, Any]]:
         with self.backend.client() as client:
