@@ -9,7 +9,9 @@ from pytestqt.qtbot import QtBot
 from app.config import Settings
 from app.studio.ui.cdn_controller import CdnController
 from app.studio.ui.cdn_view import CdnView
-from app.ui.backend_connection import BackendConnection, BackendState
+from app.ui.backend_connection import BackendConnection
+
+from .backend import start_backend
 
 WAIT_MS = 30_000
 
@@ -26,12 +28,7 @@ def test_panel_lists_the_tiers_and_injects_faults(
     qtbot.addWidget(view)
     controller = CdnController(view, backend)
     try:
-        with qtbot.waitSignal(
-            backend.state_changed,
-            timeout=60_000,
-            check_params_cb=lambda state, _d: state == BackendState.READY,
-        ):
-            backend.start()
+        start_backend(qtbot, backend)
         controller.backend_ready()
         qtbot.waitUntil(lambda: view.table.rowCount() == 4, timeout=WAIT_MS)
         assert [view.table.item(r, 0).text() for r in range(4)] == ["origin", "hub", "edge-0", "edge-1"]

@@ -14,6 +14,8 @@ from app.ui.main_window import MainWindow
 from app.ui.shell_controller import ShellController
 from app.ui.versions import component_versions
 
+from .backend import start_backend
+
 
 def test_mode_switch_shows_the_matching_page(qtbot: QtBot, sqlite_settings: Settings) -> None:
     window = MainWindow()
@@ -44,12 +46,7 @@ def test_shell_starts_the_backend_and_shows_home_rows(
     states: list[str] = []
     backend.state_changed.connect(lambda state, _detail: states.append(state))
     try:
-        with qtbot.waitSignal(
-            backend.state_changed,
-            timeout=60_000,
-            check_params_cb=lambda state, _d: state == BackendState.READY,
-        ):
-            backend.start()
+        start_backend(qtbot, backend)
         assert states[0] == BackendState.STARTING
         assert "ready" in window.backend_label.text()
         home = controller.browse.view.home
