@@ -265,8 +265,10 @@ def _title_name(rng: random.Random, index: int) -> str:
 
 def _synopsis(rng: random.Random, genres: Sequence[str]) -> str:
     hero = _person_name(rng).split()[0]
+    kinds = " and ".join(g.lower() for g in genres)
+    article = "An" if kinds[0] in "aeiou" else "A"
     return (
-        f"A {' and '.join(g.lower() for g in genres)} story: {hero} must face the "
+        f"{article} {kinds} story: {hero} must face the "
         f"{rng.choice(_ADJECTIVES).lower()} {rng.choice(_NOUNS).lower()} before it is too late."
     )
 
