@@ -16,7 +16,6 @@ import argparse
 import importlib.util
 import os
 import random
-import re
 import shutil
 import subprocess
 import tempfile
@@ -27,53 +26,18 @@ from pathlib import Path
 from app.backend.cdn.cache import CacheIndex
 from app.backend.cdn.policy import create_policy
 from app.backend.cdn.supervisor import ManagedServer
+from bench._net import free_port, wait_until
+from bench._wrk import LoadResult, run_wrk, wrk_available
 
 SEGMENT_BYTES = 2 * 1000 * 1000
-_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
 
 
 # --- throughput ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class WrkResult:
-    requests_per_s: float
-    p99_ms: float
-    mbytes_per_s: float
-
-
-def _wrk(url: str, paths: list[str], seconds: int, connections: int, workdir: Path) -> WrkResult:
-    """Run wrk cycling over ``paths`` and parse requests/s, p99 latency and throughput."""
-    script = workdir / "paths.lua"
-    quoted = ", ".join(f'"{p}"' for p in paths)
-    script.write_text(
-        textwrap.dedent(
-            f"""
-            local paths = {{{quoted}}}
-            local i = 0
-            request = function()
-              i = i % #paths + 1
-              return wrk.format("GET", paths[i])
-            end
-            """
-        )
-    )
-    cmd = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script), url]
-    out = subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=seconds + 30).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    p99_value, p99_unit = re.search(r"99%\s+([\d.]+)(us|ms|s)", out).groups()
-    transfer, unit = re.search(r"Transfer/sec:\s+([\d.]+)(\w+)", out).groups()
-    scale = {"B": 1e-6, "KB": 1e-3 * 1.024, "MB": 1.048576, "GB": 1073.741824}.get(unit, 0.0)
-    return WrkResult(rps, float(p99_value) * _UNITS[p99_unit], float(transfer) * scale)
-
-
 def _nginx(root: Path, workdir: Path) -> tuple[subprocess.Popen[bytes], int]:
     """nginx (one worker, sendfile) serving ``root``; returns the process and its port."""
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     user = "user root;" if os.geteuid() == 0 else ""
     conf = workdir / "nginx.conf"
     conf.write_text(
@@ -107,21 +71,7 @@ def _nginx(root: Path, workdir: Path) -> tuple[subprocess.Popen[bytes], int]:
     return process, port
 
 
-def _wait_ready(url: str) -> None:
-    import time
-
-    import httpx
-
-    for _ in range(100):
-        try:
-            httpx.get(url, timeout=1)
-            return
-        except httpx.HTTPError:
-            time.sleep(0.05)
-    raise RuntimeError(f"{url} did not come up")
-
-
-def throughput(seconds: int, connections: int, files: int, rounds: int) -> list[tuple[str, WrkResult]]:
+def throughput(seconds: int, connections: int, files: int, rounds: int) -> list[tuple[str, LoadResult]]:
     """Best-of-``rounds`` wrk runs per server, alternating servers so load from elsewhere hits all alike."""
     import httpx
 
@@ -152,12 +102,12 @@ def throughput(seconds: int, connections: int, files: int, rounds: int) -> list[
             targets[f"edge hit, {kind} (1 proc)"] = edge.url
         nginx, port = _nginx(media, work)
         nginx_url = f"http://127.0.0.1:{port}"
-        _wait_ready(nginx_url + paths[0])
+        wait_until(lambda: httpx.get(nginx_url + paths[0]).status_code == 200)
         targets = {"nginx (sendfile, 1 worker)": nginx_url, **targets}
-        best: dict[str, WrkResult] = {}
+        best: dict[str, LoadResult] = {}
         for _ in range(rounds):
             for label, url in targets.items():
-                result = _wrk(url, paths, seconds, connections, work)
+                result = run_wrk(url, seconds, connections, paths)
                 if label not in best or result.requests_per_s > best[label].requests_per_s:
                     best[label] = result
         for server in servers[1:]:
@@ -252,7 +202,7 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
 
     if not args.skip_throughput:
-        if shutil.which("wrk") is None or shutil.which("nginx") is None:
+        if not wrk_available() or shutil.which("nginx") is None:
             print("throughput: skipped (needs wrk and nginx: apt-get install wrk nginx-light)")
         else:
             results = throughput(args.seconds, args.connections, args.files, args.rounds)
