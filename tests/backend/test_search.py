@@ -13,11 +13,11 @@ from alembic import command
 from fastapi.testclient import TestClient
 from sqlalchemy import inspect, select
 
+from app.backend.catalog.queries import browsable
 from app.backend.catalog.writes import NameRegistry
 from app.backend.db.migrate import alembic_config, upgrade_to_head
 from app.backend.db.models import Credit, Person, Title, TitleKind, TitleTag
 from app.backend.search import SearchFilters
-from app.backend.search.documents import searchable
 from app.backend.services import Backend
 from app.config import Settings
 
@@ -237,7 +237,7 @@ def test_upgrading_postgres_builds_the_index_from_the_catalog(postgres_url: str,
         assert "title_search" not in inspect(connection).get_table_names()
     upgrade_to_head(backend.engine)
     with backend.sessions() as session:
-        title_id, name = session.execute(select(Title.id, Title.name).where(searchable()).limit(1)).one()
+        title_id, name = session.execute(select(Title.id, Title.name).where(browsable()).limit(1)).one()
         assert title_id in [h.title.id for h in backend.search.search(session, name, SearchFilters(), 10)]
     backend.stop()
 

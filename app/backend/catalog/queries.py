@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import time
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
-from app.backend.db.models import LicenseWindow, Profile, Title
+from app.backend.db.models import LicenseWindow, Profile, Title, TitleKind
 from app.backend.errors import NotFound
+
+
+def browsable() -> ColumnElement[bool]:
+    """Titles viewers browse and pick: movies and series (episodes are reached through their series)."""
+    return Title.kind.in_((TitleKind.MOVIE, TitleKind.SERIES))
 
 
 def get_title(session: Session, title_id: str) -> Title:

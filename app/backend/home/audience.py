@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
-from app.backend.catalog.queries import licensed_in
-from app.backend.db.models import Title, TitleKind
+from app.backend.catalog.queries import browsable, licensed_in
+from app.backend.db.models import Title
 
 
 @dataclass(frozen=True)
@@ -18,11 +18,7 @@ class Audience:
 
     def can_browse(self) -> ColumnElement[bool]:
         """SQL condition: movies and series this audience may watch where it lives."""
-        return (
-            Title.kind.in_((TitleKind.MOVIE, TitleKind.SERIES))
-            & (Title.maturity_rating <= self.maturity)
-            & licensed_in(self.region)
-        )
+        return browsable() & (Title.maturity_rating <= self.maturity) & licensed_in(self.region)
 
     def can_watch(self) -> ColumnElement[bool]:
         """Like :meth:`can_browse`, for any title kind (Continue Watching holds episodes too)."""

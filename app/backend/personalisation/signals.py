@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.backend.db.models import Episode, Event, Season, Title, TitleKind
+from app.backend.catalog.queries import browsable
+from app.backend.db.models import Episode, Event, Season, Title
 
 POSITIVE_TYPES = ("play", "finish", "add_to_list", "progress")
 LIKED_RATING = 4.0
@@ -40,7 +41,7 @@ class Item:
 
 def load_items(session: Session) -> dict[str, Item]:
     """Every browsable title (movies and series) with the features the recommender uses."""
-    titles = session.scalars(select(Title).where(Title.kind.in_((TitleKind.MOVIE, TitleKind.SERIES))))
+    titles = session.scalars(select(Title).where(browsable()))
     return {t.id: Item(t.name, tuple(g.name for g in t.genres), t.year) for t in titles}
 
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement
-
-from app.backend.db.models import Title, TitleKind
+from app.backend.db.models import Title
 from app.backend.search.text import words
 
 # Relative weight of each field in relevance, in document order; both databases derive theirs from it.
@@ -24,11 +22,6 @@ class SearchDocument:
     def fields(self) -> tuple[tuple[str, ...], ...]:
         """Field words in :data:`FIELD_WEIGHTS` order."""
         return (self.name, self.people, self.genres, self.tags)
-
-
-def searchable() -> ColumnElement[bool]:
-    """Episodes are found through their series, so only movies and series are indexed."""
-    return Title.kind.in_((TitleKind.MOVIE, TitleKind.SERIES))
 
 
 def document_for(title: Title) -> SearchDocument:

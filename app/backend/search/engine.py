@@ -23,9 +23,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from app.backend.catalog.queries import browsable
 from app.backend.db.models import Title
 from app.backend.search.base import SearchFilters, SearchHit, SearchResults, TitleSummary
-from app.backend.search.documents import SearchDocument, document_for, searchable
+from app.backend.search.documents import SearchDocument, document_for
 from app.backend.search.facets import facets_statement, read_facets
 from app.backend.search.filters import filter_condition
 from app.backend.search.highlight import explain, name_explains
@@ -60,7 +61,7 @@ class SearchEngine:
 
     def reindex(self, session: Session, title_ids: Iterable[str] | None = None) -> None:
         table = self._store.table
-        query = select(Title).where(searchable())
+        query = select(Title).where(browsable())
         if title_ids is None:
             session.execute(delete(table))
         else:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, and_, func, select, true
 
-from app.backend.db.models import Genre, Title, TitleKind
+from app.backend.catalog.queries import browsable
+from app.backend.db.models import Genre, Title
 from app.backend.db.models.catalog import title_genres
 from app.backend.search.base import SearchFilters
 
 
 def filter_condition(filters: SearchFilters) -> ColumnElement[bool]:
-    conditions: list[ColumnElement[bool]] = [Title.kind.in_((TitleKind.MOVIE, TitleKind.SERIES))]
+    conditions: list[ColumnElement[bool]] = [browsable()]
     if filters.genre:
         in_genre = (
             select(title_genres.c.title_id)

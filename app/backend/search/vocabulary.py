@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.backend.catalog.queries import browsable
 from app.backend.db.models import Genre, Person, Title, TitleTag
-from app.backend.search.documents import searchable
 from app.backend.search.text import words
 from app.backend.search.typos import Candidate, TypoPool
 
@@ -89,7 +89,7 @@ class VocabularyCache:
 def load_vocabulary(session: Session) -> Vocabulary:
     """Count the words of every searchable field: names, people, genres and tags."""
     texts: Iterable[str] = [
-        *session.scalars(select(Title.name).where(searchable())),
+        *session.scalars(select(Title.name).where(browsable())),
         *session.scalars(select(Person.name)),
         *session.scalars(select(Genre.name)),
         *session.scalars(select(TitleTag.tag)),
