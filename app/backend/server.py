@@ -5,14 +5,12 @@ from __future__ import annotations
 import json
 import logging
 import os
-import socket
-import sys
-import threading
 from pathlib import Path
 
 import uvicorn
 
 from app.backend.api.app import create_app
+from app.backend.child_process import bind_socket, stop_with_parent
 from app.backend.services import Backend
 from app.config import Settings
 
@@ -38,17 +36,13 @@ def serve(
             access_log=False,
         )
         return
-    sock = socket.socket(socket.AF_INET6 if ":" in settings.host else socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((settings.host, settings.port))
+    sock = bind_socket(settings.host, settings.port)
     config = uvicorn.Config(create_app(settings, backend), log_level="warning", access_log=False)
     server = uvicorn.Server(config)
     if port_file is not None:
         _write_port_file(port_file, sock.getsockname()[1])
     if exit_with_parent:
-        threading.Thread(
-            target=_exit_when_parent_dies, args=(server,), name="parent-watch", daemon=True
-        ).start()
+        stop_with_parent(lambda: _parent_gone(server), hard_exit_after_s=HARD_EXIT_AFTER_S)
     log.info("backend listening on %s:%d", *sock.getsockname()[:2])
     server.run(sockets=[sock])
 
@@ -59,15 +53,6 @@ def _write_port_file(path: Path, port: int) -> None:
     os.replace(tmp, path)
 
 
-def _exit_when_parent_dies(server: uvicorn.Server) -> None:
-    """Our stdin is a pipe from the parent: EOF means the parent closed it or died."""
-    try:
-        while sys.stdin.buffer.read(4096):
-            pass
-    except (OSError, ValueError):
-        pass
+def _parent_gone(server: uvicorn.Server) -> None:
     log.info("parent went away; shutting down")
     server.should_exit = True
-    timer = threading.Timer(HARD_EXIT_AFTER_S, os._exit, args=(0,))
-    timer.daemon = True
-    timer.start()

@@ -16,17 +16,14 @@ when the parent goes away, even when it is SIGKILLed.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import importlib.util
 import os
 import signal
-import socket
-import sys
-import threading
-from collections.abc import Callable
 from typing import Literal
 
 import orjson
+
+from app.backend.child_process import bind_socket, stop_with_parent
 
 from .server import TierServer
 
@@ -48,34 +45,17 @@ def _announce(port: int) -> None:
     print(orjson.dumps(ready).decode(), flush=True)
 
 
-def _watch_stdin(stop: Callable[[], None]) -> None:
-    def wait_for_eof() -> None:
-        with contextlib.suppress(OSError, ValueError):
-            while sys.stdin.buffer.read(4096):
-                pass
-        stop()
-
-    threading.Thread(target=wait_for_eof, name="stdin-watch", daemon=True).start()
-
-
-def _bind(host: str, port: int) -> socket.socket:
-    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    return sock
-
-
 def _run_uvicorn(app: TierServer, host: str, port: int, watch_stdin: bool) -> None:
     import uvicorn
 
-    sock = _bind(host, port)
+    sock = bind_socket(host, port)
     sock.listen(1024)
     config = uvicorn.Config(
         app, lifespan="on", access_log=False, log_level="warning", loop="uvloop", http="httptools"
     )
     server = uvicorn.Server(config)
     if watch_stdin:
-        _watch_stdin(lambda: setattr(server, "should_exit", True))
+        stop_with_parent(lambda: setattr(server, "should_exit", True))
     app.on_ready.append(lambda: _announce(sock.getsockname()[1]))
     server.run(sockets=[sock])
 
@@ -87,7 +67,7 @@ def _run_granian(app: TierServer, host: str, port: int, watch_stdin: bool) -> No
     from granian.server.embed import Server
 
     if port == 0:
-        with _bind(host, 0) as probe:  # granian binds by number: find a free one first
+        with bind_socket(host, 0) as probe:  # granian binds by number: find a free one first
             port = probe.getsockname()[1]
     to_stderr = {"class": "logging.StreamHandler", "stream": "ext://sys.stderr"}
     server = Server(
@@ -120,7 +100,7 @@ def _run_granian(app: TierServer, host: str, port: int, watch_stdin: bool) -> No
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, server.stop)
         if watch_stdin:
-            _watch_stdin(lambda: loop.call_soon_threadsafe(server.stop))
+            stop_with_parent(lambda: loop.call_soon_threadsafe(server.stop))
         started = asyncio.Event()
         app.on_ready.append(started.set)
         announcer = asyncio.ensure_future(announce_once_accepting(started))
