@@ -8,7 +8,7 @@ import sys
 
 from app import __version__
 from app.backend.errors import DomainError
-from app.cli import cdn, import_movielens, ingest, preposition, recommend, serve
+from app.cli import cdn, import_movielens, ingest, play, preposition, recommend, serve
 from app.cli.backend_access import add_backend_options, data_dir_option
 from app.cli.errors import CommandError
 from app.client.api import ApiError
@@ -22,7 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     data_dir_option(parser, top_level=True)
     add_backend_options(parser, top_level=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (serve, ingest, import_movielens, recommend, preposition, cdn):
+    for module in (serve, ingest, play, import_movielens, recommend, preposition, cdn):
         module.register(commands)
     return parser
 

@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 
 DEFAULT_TIMEOUT_S = 10.0
+HEARTBEAT_TIMEOUT_S = 3.0  # a heartbeat is not worth blocking playback bookkeeping for longer
 
 
 class ApiError(Exception):
@@ -108,6 +109,25 @@ class ApiClient:
     def jobs(self) -> list[dict[str, Any]]:
         return self._call("GET", "/api/v1/content/jobs")
 
+    def start_playback(self, title_id: str, profile_id: str) -> dict[str, Any]:
+        body = {"titleId": title_id, "profileId": profile_id}
+        return self._call("POST", "/api/v1/playback/start", json=body)
+
+    def heartbeat(self, session_id: str, position_s: float, bitrate_kbps: int, buffer_s: float) -> bool:
+        """Record the position; the backend's answer says whether the session may continue."""
+        body = _beat(session_id, position_s, bitrate_kbps, buffer_s)
+        answer = self._call("POST", "/api/v1/playback/heartbeat", json=body, timeout=HEARTBEAT_TIMEOUT_S)
+        return bool(answer["continue"])
+
+    def stop_playback(
+        self, session_id: str, position_s: float, bitrate_kbps: int, buffer_s: float, qoe: dict[str, Any]
+    ) -> None:
+        body = {**_beat(session_id, position_s, bitrate_kbps, buffer_s), "qoe": qoe}
+        self._call("POST", "/api/v1/playback/stop", json=body, timeout=HEARTBEAT_TIMEOUT_S)
+
+    def steering(self, session_id: str) -> dict[str, Any]:
+        return self._call("GET", f"/api/v1/steering/{session_id}", timeout=HEARTBEAT_TIMEOUT_S)
+
     def _call(self, method: str, path: str, *, raw: bool = False, **kwargs: Any) -> Any:
         """Send one request; JSON (or the raw bytes) back on success, :class:`ApiError` otherwise."""
         try:
@@ -124,3 +144,12 @@ class ApiClient:
         except (ValueError, KeyError, TypeError):
             code, message = "http_error", response.text[:200] or response.reason_phrase
         raise ApiError(response.status_code, code, message)
+
+
+def _beat(session_id: str, position_s: float, bitrate_kbps: int, buffer_s: float) -> dict[str, Any]:
+    return {
+        "sessionId": session_id,
+        "currentPosition": round(max(position_s, 0.0), 3),
+        "currentBitrate": int(bitrate_kbps),
+        "bufferHealth": round(max(buffer_s, 0.0), 3),
+    }

@@ -144,8 +144,24 @@ class HeartbeatResponse(ApiModel):
     continue_: bool = Field(alias="continue")
 
 
+class QoeReport(ApiModel):
+    """The player's measured quality of experience for the whole playback (DESIGN.md's linear QoE)."""
+
+    startup_ms: Annotated[float, Field(ge=0, le=3.6e6)]
+    rebuffer_count: Annotated[int, Field(ge=0, le=100_000)]
+    rebuffer_seconds: Annotated[float, Field(ge=0, le=1e6)]
+    rebuffer_ratio: Annotated[float, Field(ge=0, le=1)] = 0.0
+    avg_bitrate_kbps: Annotated[float, Field(ge=0, le=1e7)]
+    switches: Annotated[int, Field(ge=0, le=1_000_000)]
+    qoe: Annotated[float, Field(ge=-1e9, le=1e9)]
+    played_seconds: Annotated[float, Field(ge=0, le=1e7)] = 0.0
+    segments: Annotated[int, Field(ge=0, le=10_000_000)] = 0
+    frames_shown: Annotated[int, Field(ge=0, le=1_000_000_000)] = 0
+    error: Annotated[str, StringConstraints(max_length=500)] | None = None
+
+
 class PlaybackStopRequest(HeartbeatRequest):
-    pass
+    qoe: QoeReport | None = None
 
 
 class LicenseResponse(ApiModel):

@@ -6,6 +6,9 @@ import sys
 
 from app.backend.cdn.supervisor import CdnSupervisor
 from app.config import Settings
+from app.player.network import write_profiles
+
+PROFILES_DIR = "network-profiles"
 
 
 def tier_launcher() -> list[str] | None:
@@ -14,6 +17,9 @@ def tier_launcher() -> list[str] | None:
 
 
 def build_network(settings: Settings) -> CdnSupervisor:
+    """The tiers, with the built-in network profiles written where edges shape requests by name."""
+    traces_dir = settings.data_dir / PROFILES_DIR
+    write_profiles(traces_dir)
     return CdnSupervisor(
         settings.media_root,
         settings.data_dir / "cdn",
@@ -23,6 +29,7 @@ def build_network(settings: Settings) -> CdnSupervisor:
         signing_key=settings.resolved_signing_key,
         require_signature=True,
         admin_token=settings.resolved_admin_token,
+        traces_dir=traces_dir,
         log_dir=settings.logs_dir,
         launcher=tier_launcher(),
     )

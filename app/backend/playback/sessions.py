@@ -10,12 +10,13 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.backend.catalog.queries import get_profile, get_title, is_licensed
-from app.backend.db.models import PlaybackSession, SessionState, Title, TitleStatus, WatchProgress
+from app.backend.db.models import Event, PlaybackSession, SessionState, Title, TitleStatus, WatchProgress
 from app.backend.errors import Conflict, Forbidden, NotFound
 
 # A title watched past this fraction starts again from the beginning next time.
 FINISHED_FRACTION = 0.95
 LICENSE_LIFETIME_S = 6 * 3600
+QOE_EVENT = "qoe"
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,20 @@ def get_session(session: Session, session_id: str) -> PlaybackSession:
     return playback
 
 
-def end_session(session: Session, session_id: str) -> None:
+def end_session(session: Session, session_id: str, qoe: dict[str, object] | None = None) -> None:
+    """Close the session; the player's QoE report goes to the event log (type ``qoe``) for analysis."""
+    if qoe is not None:
+        playback = get_session(session, session_id)
+        session.add(
+            Event(
+                profile_id=playback.profile_id,
+                title_id=playback.title_id,
+                type=QOE_EVENT,
+                value=float(qoe["qoe"]),  # type: ignore[arg-type]
+                ts=time.time(),
+                payload={"sessionId": session_id, **qoe},
+            )
+        )
     session.execute(
         update(PlaybackSession)
         .where(PlaybackSession.id == session_id, PlaybackSession.state == SessionState.ACTIVE)

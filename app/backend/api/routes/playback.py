@@ -65,7 +65,7 @@ def heartbeat(body: HeartbeatRequest, backend: BackendDep) -> HeartbeatResponse:
 def stop(body: PlaybackStopRequest, backend: BackendDep, db: DbSession) -> HeartbeatResponse:
     _record(backend, body)
     backend.heartbeats.flush()
-    end_session(db, body.session_id)
+    end_session(db, body.session_id, body.qoe.model_dump(by_alias=True) if body.qoe else None)
     backend.directory.mark_inactive([body.session_id])
     backend.viewers_changed([backend.directory.lookup(body.session_id).profile_id])  # Continue Watching
     return HeartbeatResponse(continue_=False)

@@ -1,0 +1,1 @@
+"""Manifest parsing: HLS and DASH into one :class:`Presentation` the engine plays."""
