@@ -1,26 +1,38 @@
 """One typed settings object for every process (app, backend, CLI).
 
-Values come, in rising priority, from defaults, ``MARQUEE_*`` environment variables and the
-command line (``--data DIR`` is applied by the CLI through :func:`load_settings`).  Keeping one
-object means the backend child process gets exactly the parent's configuration through its
-environment, and remote deployments configure the same code with environment variables alone.
+Values come, in rising priority, from defaults, ``<data dir>/settings.json``, ``MARQUEE_*``
+environment variables and the command line (``--data DIR`` is applied by the CLI through
+:func:`load_settings`).  Keeping one object means the backend child process gets exactly the
+parent's configuration through its environment, and remote deployments configure the same code with
+environment variables alone.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import os
 import secrets
+import tempfile
+import time
 from functools import cached_property
 from pathlib import Path
 
 from platformdirs import user_data_dir
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 APP_NAME = "marquee"
 TOKEN_FILE_NAME = "content-token"
 SIGNING_KEY_FILE_NAME = "cdn-signing-key"
 ADMIN_TOKEN_FILE_NAME = "cdn-admin-token"
+SETTINGS_FILE_NAME = "settings.json"
+
+log = logging.getLogger(__name__)
+
+
+class DataDirError(RuntimeError):
+    """The data dir cannot be created or written: one line that says which and why."""
 
 
 class Settings(BaseSettings):
@@ -54,6 +66,33 @@ class Settings(BaseSettings):
     cdn_admin_token: str | None = Field(default=None, description="Bearer token of the edges' admin API.")
     signed_url_ttl_s: float = Field(default=6 * 3600, gt=0)
     preposition_hour: int = Field(default=4, ge=0, le=23, description="Local hour of the off-peak push.")
+    workflow_enabled: bool = Field(
+        default=True, description="Run encoding jobs on Temporal (tests that need no encoding turn it off)."
+    )
+    temporal_address: str | None = Field(
+        default=None,
+        description="host:port of a Temporal cluster (remote mode); unset starts the local dev server.",
+    )
+    temporal_namespace: str = "default"
+    task_queue: str = Field(
+        default="marquee-studio", description="Prefix of the CPU and GPU task queues (`-cpu`, `-gpu`)."
+    )
+    encode_slots: int = Field(
+        default=0, ge=0, le=64, description="Activities one worker runs at once; 0 = one per CPU core."
+    )
+    gpu_slots: int = Field(default=2, ge=1, le=16, description="NVENC encodes at once on a GPU worker.")
+    segment_seconds: float = Field(default=4.0, gt=0, le=20)
+    step_max_attempts: int = Field(
+        default=5, ge=1, le=100, description="Tries of a workflow step before the job needs review."
+    )
+    step_retry_initial_s: float = Field(default=2.0, gt=0)
+    step_retry_max_s: float = Field(default=60.0, gt=0)
+    step_heartbeat_s: float = Field(
+        default=60.0, gt=0, description="A long step silent this long is retried (its worker is gone)."
+    )
+    gpu_breaker_failures: int = Field(
+        default=3, ge=1, le=20, description="Failed NVENC tries after which a codec's work moves to the CPU."
+    )
 
     @property
     def media_root(self) -> Path:
@@ -88,8 +127,18 @@ class Settings(BaseSettings):
         return self.cdn_admin_token or read_or_create_token(self.data_dir / ADMIN_TOKEN_FILE_NAME)
 
     def ensure_dirs(self) -> None:
-        for folder in (self.data_dir, self.media_root, self.logs_dir):
-            folder.mkdir(parents=True, exist_ok=True)
+        """Create the data dir's folders and prove it writable, or raise :class:`DataDirError`.
+
+        Checked before anything else touches the folder, so a read-only or impossible data dir is one
+        clear error up front (and nothing in it is changed), not a traceback from whichever write came
+        first.
+        """
+        try:
+            for folder in (self.data_dir, self.media_root, self.logs_dir):
+                folder.mkdir(parents=True, exist_ok=True)
+            tempfile.TemporaryFile(dir=self.data_dir).close()
+        except OSError as exc:
+            raise DataDirError(f"cannot use data dir {self.data_dir}: {exc.strerror or exc}") from exc
 
     def child_environment(self) -> dict[str, str]:
         """Environment that makes a child process load these same settings (every value set here)."""
@@ -121,8 +170,61 @@ def read_or_create_token(path: Path) -> str:
 
 
 def load_settings(data_dir: Path | None = None, **overrides: object) -> Settings:
-    """Build the settings, letting explicit command-line values win over the environment."""
+    """Build the settings, letting explicit command-line values win over the environment.
+
+    The data dir's ``settings.json`` (optional, the same field names) fills what neither sets; a
+    corrupt one is set aside (see :func:`read_settings_file`) and the defaults apply.
+    """
     values = {k: v for k, v in overrides.items() if v is not None}
     if data_dir is not None:
         values["data_dir"] = data_dir
-    return Settings(**values)
+    settings = Settings(**values)
+    path = settings.data_dir / SETTINGS_FILE_NAME
+    in_env = {name.upper() for name in os.environ}
+    stored = {
+        k: v
+        for k, v in read_settings_file(path).items()
+        if k in Settings.model_fields
+        and k not in values
+        and k != "data_dir"  # found inside the data dir: it cannot move it
+        and f"MARQUEE_{k.upper()}" not in in_env
+    }
+    if not stored:
+        return settings
+    try:
+        return Settings(**stored, **values)
+    except ValidationError as exc:
+        set_aside_corrupt(path, "invalid " + ", ".join(str(e["loc"][0]) for e in exc.errors()))
+        return settings
+
+
+def read_settings_file(path: Path) -> dict[str, object]:
+    """The JSON object in ``path`` ({} if there is none); a file that is not one is set aside."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:  # unreadable, not corrupt: leave it alone
+        log.warning("cannot read settings file %s (%s); using defaults", path, exc.strerror or exc)
+        return {}
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        set_aside_corrupt(path, str(exc))
+        return {}
+    if not isinstance(data, dict):
+        set_aside_corrupt(path, "not a JSON object")
+        return {}
+    return {str(k).lower(): v for k, v in data.items()}
+
+
+def set_aside_corrupt(path: Path, reason: str) -> None:
+    """Warn, and rename the file to ``*.corrupt-<timestamp>``: the user's text is kept, never deleted.
+
+    Renamed so the next start does not warn again; where the folder is read-only it stays in place.
+    """
+    target = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+    try:
+        path.rename(target)
+        kept = f"moved to {target}"
+    except OSError:
+        kept = "left in place"
+    log.warning("ignoring corrupt settings file %s (%s); using defaults, the file was %s", path, reason, kept)

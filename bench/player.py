@@ -11,52 +11,28 @@ what a user waits for with it too).  Then a steady-link playback checks that not
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import sqlite3
 import statistics
 import subprocess
-import sys
-import tempfile
 import time
-from pathlib import Path
-
-import httpx
 
 from app.client.api import ApiClient
 from app.player.headless import HeadlessRequest, play_headless
-from bench._net import free_port, wait_until
+from bench._demo_backend import demo_backend
 from bench._table import print_table
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench player")
     parser.add_argument("--runs", type=int, default=10)
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="marquee-bench-player-") as scratch:
-        port = free_port()
-        backend = subprocess.Popen(
-            [sys.executable, str(REPO / "main.py"), "serve", "--port", str(port), "--data", scratch],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            env={**os.environ, "MARQUEE_DEMO_PLAYABLE": "1", "MARQUEE_CDN_EDGES": "3"},
-        )
-        try:
-            url = f"http://127.0.0.1:{port}"
-            wait_until(lambda: httpx.get(f"{url}/api/v1/health").status_code == 200, 120)
-            title = _wait_for_playable(Path(scratch) / "marquee.db")
-            with ApiClient(url) as client:
-                request = HeadlessRequest(title, abr="default", speed=8.0, from_start=True)
-                play_headless(client, request)  # warm the edge caches, as a second viewer would find them
-                ours = [play_headless(client, request) for _ in range(args.runs)]
-                cable = HeadlessRequest(title, network="steady-cable", from_start=True)
-                steady = play_headless(client, cable)
-                reference = _ffmpeg_first_frame(client, title, args.runs)
-        finally:
-            backend.terminate()
-            backend.wait()
+    with demo_backend(playable=1) as (url, (title,), _), ApiClient(url) as client:
+        request = HeadlessRequest(title, abr="default", speed=8.0, from_start=True)
+        play_headless(client, request)  # warm the edge caches, as a second viewer would find them
+        ours = [play_headless(client, request) for _ in range(args.runs)]
+        cable = HeadlessRequest(title, network="steady-cable", from_start=True)
+        steady = play_headless(client, cable)
+        reference = _ffmpeg_first_frame(client, title, args.runs)
     startups = [s.startup_ms for s in ours]
     rows = [["marquee play --headless", *_stats(startups), sum(s.rebuffer_count for s in ours), ""]]
     if reference:
@@ -77,18 +53,6 @@ def main(argv: list[str]) -> int:
 def _stats(values: list[float]) -> list[float]:
     ordered = sorted(values)
     return [statistics.median(ordered), ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))], ordered[0]]
-
-
-def _wait_for_playable(database: Path, timeout_s: float = 300) -> str:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if database.exists():
-            with sqlite3.connect(database) as db:
-                row = db.execute("select id from titles where status = 'PLAYABLE' limit 1").fetchone()
-            if row:
-                return row[0]
-        time.sleep(0.5)
-    raise TimeoutError("no demo title became playable")
 
 
 def _ffmpeg_first_frame(client: ApiClient, title: str, runs: int) -> list[float]:

@@ -4,7 +4,7 @@
 #   scripts/system-packages.sh test    plus what the tests use (PostgreSQL, ffmpeg)
 set -euo pipefail
 app_packages=(libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libpulse0
-              libxcb-cursor0 fonts-dejavu-core)
+              libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 fonts-dejavu-core)
 test_packages=(postgresql ffmpeg)
 packages=("${app_packages[@]}")
 [ "${1:-app}" = "test" ] && packages+=("${test_packages[@]}")

@@ -12,6 +12,10 @@ from sqlalchemy import create_engine, text
 
 from app.config import Settings
 
+# Starting Temporal costs a second and a process: only the tests about encoding turn the workflow on
+# (explicitly, or through the environment of the processes they start).
+os.environ.setdefault("MARQUEE_WORKFLOW_ENABLED", "false")
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 TEST_TOKEN = "test-content-token"

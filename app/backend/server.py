@@ -11,7 +11,7 @@ import uvicorn
 
 from app.backend.api.app import create_app
 from app.backend.child_process import bind_socket, stop_with_parent
-from app.backend.services import Backend
+from app.backend.services import Backend, embedded_temporal
 from app.config import Settings
 
 log = logging.getLogger(__name__)
@@ -26,15 +26,23 @@ def serve(
     backend.prepare()
     if workers > 1:
         os.environ.update(settings.child_environment())
-        uvicorn.run(
-            "app.backend.api.app:create_app_from_env",
-            factory=True,
-            host=settings.host,
-            port=settings.port,
-            workers=workers,
-            log_level="warning",
-            access_log=False,
-        )
+        # Workers share one embedded Temporal: each would otherwise start its own over the same file.
+        shared = embedded_temporal(settings)
+        if shared is not None:
+            os.environ["MARQUEE_TEMPORAL_ADDRESS"] = shared.start()
+        try:
+            uvicorn.run(
+                "app.backend.api.app:create_app_from_env",
+                factory=True,
+                host=settings.host,
+                port=settings.port,
+                workers=workers,
+                log_level="warning",
+                access_log=False,
+            )
+        finally:
+            if shared is not None:
+                shared.stop()
         return
     sock = bind_socket(settings.host, settings.port)
     config = uvicorn.Config(create_app(settings, backend), log_level="warning", access_log=False)

@@ -1,4 +1,4 @@
-"""The backend's long-lived parts in one place: database, caches, search, heartbeat batching.
+"""The backend's long-lived parts in one place: database, caches, search, heartbeat batching, encoding.
 
 Routes receive this object through a dependency, and tests build it directly, so the wiring of
 the backend is written once.
@@ -14,8 +14,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.backend.catalog.demo import demo_is_seeded, seed_demo_content
 from app.backend.content.demo_titles import publish_demo_titles
+from app.backend.content.job_control import JobControl, active_jobs, job_input
+from app.backend.content.job_store import SqlJobStore
 from app.backend.db.engine import make_engine, make_session_factory
 from app.backend.db.migrate import current_revision, upgrade_to_head
+from app.backend.db.models import EncodingJob
 from app.backend.delivery.service import Delivery
 from app.backend.home.cache import HomeCache
 from app.backend.home.composer import Matcher
@@ -25,9 +28,19 @@ from app.backend.playback.heartbeats import HeartbeatBatcher, HeartbeatWriter
 from app.backend.playback.sessions import abandon_stale_sessions
 from app.backend.search import make_search_index
 from app.config import Settings
+from app.studio.workflow.activities import StudioActivities
+from app.studio.workflow.engine import WorkflowEngine
+from app.studio.workflow.temporal_server import TemporalDevServer, TemporalUnavailable
 
 log = logging.getLogger(__name__)
 SWEEP_INTERVAL_S = 30.0
+
+
+def embedded_temporal(settings: Settings) -> TemporalDevServer | None:
+    """The dev server of the embedded mode; None with the workflow off or a cluster configured."""
+    if not settings.workflow_enabled or settings.temporal_address:
+        return None
+    return TemporalDevServer(settings.data_dir / "temporal.db", settings.logs_dir / "temporal.log")
 
 
 class Backend:
@@ -48,6 +61,9 @@ class Backend:
         self.directory = SessionDirectory(self.sessions)
         self.delivery = Delivery(settings, self.sessions)
         self.heartbeats = HeartbeatBatcher(HeartbeatWriter(self.engine), settings.heartbeat_flush_s)
+        self.jobs = SqlJobStore(self.sessions, lambda _title: self.catalog_changed(), self._preposition)
+        self.workflow = self._workflow_engine(StudioActivities(self.jobs, settings.media_root))
+        self.job_control = JobControl(self.workflow, self.jobs)
         self._stop = threading.Event()
         self._sweeper: threading.Thread | None = None
 
@@ -78,9 +94,12 @@ class Backend:
             threading.Thread(target=self.publish_demo_titles, name="demo-titles", daemon=True).start()
         self._sweeper = threading.Thread(target=self._sweep_loop, name="session-sweeper", daemon=True)
         self._sweeper.start()
+        self._start_workflow()
 
     def stop(self) -> None:
         self._stop.set()
+        if self.workflow is not None:
+            self.workflow.stop()
         if self._sweeper is not None:
             self._sweeper.join(timeout=5)
         self.heartbeats.stop()
@@ -103,7 +122,53 @@ class Backend:
 
     def capabilities(self) -> list[str]:
         """What this backend can do, so clients can tell a missing feature from a failure."""
-        return ["catalog", "search", "browse", "recommendations", "events", "playback", "content-intake"]
+        found = ["catalog", "search", "browse", "recommendations", "events", "playback", "content-intake"]
+        if self.workflow is not None and self.workflow.running:
+            found.append("encoding")
+        return found
+
+    def submit_job(self, job: EncodingJob) -> None:
+        """Start a recorded job's workflow; if that fails now, the next start submits it again."""
+        if self.workflow is None or not self.workflow.running:
+            return
+        try:
+            self.workflow.submit(job_input(job, self.settings))
+        except Exception:
+            log.exception("job %s stays QUEUED: its workflow could not be started", job.id)
+
+    def _workflow_engine(self, activities: StudioActivities) -> WorkflowEngine | None:
+        settings = self.settings
+        if not settings.workflow_enabled:
+            return None
+        return WorkflowEngine(
+            activities,
+            address=settings.temporal_address,
+            server=embedded_temporal(settings),
+            namespace=settings.temporal_namespace,
+            task_queue=settings.task_queue,
+            encode_slots=settings.encode_slots,
+            gpu_slots=settings.gpu_slots,
+        )
+
+    def _start_workflow(self) -> None:
+        """Start Temporal and the worker, then (re)submit every unfinished job: nothing is forgotten."""
+        if self.workflow is None:
+            return
+        try:
+            self.workflow.start()
+        except TemporalUnavailable:
+            log.exception("no workflow engine: uploads are recorded but not encoded until a restart")
+            return
+        with self.sessions() as session:
+            for job in active_jobs(session):
+                self.submit_job(job)
+
+    def _preposition(self, title_id: str) -> str:
+        """After a publish: have the new title (if predicted popular) pushed to the edges soon."""
+        if not self.delivery.queue_preposition():
+            return "skipped: no CDN edges, the backend serves media itself"
+        log.info("pre-positioning queued after publishing %s", title_id)
+        return "queued"
 
     def catalog_changed(self) -> None:
         self.home.invalidate()

@@ -33,7 +33,10 @@ def add_backend_options(parser: argparse.ArgumentParser, top_level: bool = False
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    return load_settings(data_dir=args.data)
+    """Settings for working over a local data dir, checked usable before anything touches it."""
+    settings = load_settings(data_dir=args.data)
+    settings.ensure_dirs()
+    return settings
 
 
 @contextmanager

@@ -6,12 +6,18 @@ import argparse
 import json
 import re
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 from app.cli.backend_access import add_backend_options, backend_client, data_dir_option
 from app.cli.errors import CommandError
+from app.cli.job_progress import ProgressLine
+from app.client.api import ApiClient
 
 ENCODING_CAPABILITY = "encoding"
+POLL_INTERVAL_S = 0.5
+FINAL_STATES = ("SUCCEEDED", "FAILED", "NEEDS_REVIEW", "CANCELLED")
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -45,16 +51,32 @@ def run(args: argparse.Namespace) -> int:
         "gpu": args.gpu,
         "allowSilent": args.allow_silent,
     }
+    title_id = args.title_id or slug(args.title)
     with backend_client(args) as client:
-        job = client.upload(args.title_id or slug(args.title), path.as_uri(), metadata)
-        summary = {
-            "titleId": args.title_id or slug(args.title),
-            "jobId": job["encodingJobId"],
-            "status": job["status"],
-        }
-        print(f"recorded encoding job {summary['jobId']} for {summary['titleId']}", file=sys.stderr)
-        if args.json:
-            print(json.dumps(summary))
         if ENCODING_CAPABILITY not in client.version().get("capabilities", []):
-            raise CommandError("the job is queued, but this backend has no encoding worker to run it yet")
+            raise CommandError("this backend has no encoding worker (its workflow engine is off or down)")
+        job_id = client.upload(title_id, path.as_uri(), metadata)["encodingJobId"]
+        print(f"encoding job {job_id} for {title_id}", file=sys.stderr)
+        job = wait_for_job(client, job_id)
+        status = client.title(title_id)["status"] if job["status"] == "SUCCEEDED" else job["status"]
+    if args.json:
+        print(json.dumps({"titleId": title_id, "jobId": job_id, "status": status}))
+    if job["status"] != "SUCCEEDED":
+        reason = (job.get("error") or "no reason recorded").splitlines()[0]
+        raise CommandError(f"job {job_id} ended {job['status']}: {reason}")
+    print(f"{title_id} is {status}", file=sys.stderr)
     return 0
+
+
+def wait_for_job(client: ApiClient, job_id: str) -> dict[str, Any]:
+    """Poll the job until it ends, drawing its progress on stderr; returns the final job view."""
+    line = ProgressLine(sys.stderr)
+    try:
+        while True:
+            job = client.job(job_id)
+            line.show(job)
+            if job["status"] in FINAL_STATES:
+                return job
+            time.sleep(POLL_INTERVAL_S)
+    finally:
+        line.close()

@@ -4,30 +4,43 @@ from __future__ import annotations
 
 import argparse
 import logging
+import multiprocessing
 import sys
 
 from app import __version__
 from app.backend.errors import DomainError
-from app.cli import cdn, import_movielens, ingest, play, preposition, recommend, serve
+from app.cli import cdn
 from app.cli.backend_access import add_backend_options, data_dir_option
 from app.cli.errors import CommandError
 from app.client.api import ApiError
 from app.client.embedded import BackendStartError
+from app.config import DataDirError
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="marquee", description="Marquee streaming studio and player.")
     parser.add_argument("--version", action="version", version=f"marquee {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    parser.add_argument(
+        "--quit-after",
+        type=float,
+        metavar="SECONDS",
+        help="desktop app: close the window SECONDS after the backend is ready or failed (smoke tests)",
+    )
     data_dir_option(parser, top_level=True)
     add_backend_options(parser, top_level=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # Imported here, not at the top: a CDN tier (``main.py edge …``, also how a frozen app starts its
+    # tiers) then starts without loading the whole backend.
+    from app.cli import import_movielens, ingest, play, preposition, recommend, serve
+
     for module in (serve, ingest, play, import_movielens, recommend, preposition, cdn):
         module.register(commands)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    multiprocessing.freeze_support()  # a frozen app's API workers (serve --workers N) start through it
     argv = sys.argv[1:] if argv is None else argv
     if cdn.is_tier_command(argv):  # the tier server parses its own options
         return cdn.run_tier(argv)
@@ -45,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
 
             return run_gui(args)
         return args.run(args)
-    except (CommandError, ApiError, BackendStartError, DomainError) as exc:
+    except (CommandError, ApiError, BackendStartError, DomainError, DataDirError) as exc:
         print(f"marquee: error: {exc}", file=sys.stderr)
         return getattr(exc, "exit_code", 1)
     except KeyboardInterrupt:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 from app.client.api import ApiClient
 from app.config import Settings
+from app.runtime import self_command
 
 START_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 10.0
@@ -23,13 +23,6 @@ STOP_TIMEOUT_S = 10.0
 
 class BackendStartError(RuntimeError):
     pass
-
-
-def backend_command() -> list[str]:
-    """How to start this program's backend: the frozen executable itself, or this Python with ``-m app``."""
-    if getattr(sys, "frozen", False):
-        return [sys.executable, "serve"]
-    return [sys.executable, "-m", "app", "serve"]
 
 
 class EmbeddedBackend:
@@ -44,7 +37,7 @@ class EmbeddedBackend:
         self.settings.ensure_dirs()
         port_file = Path(tempfile.mkdtemp(prefix="marquee-")) / "port.json"
         command = [
-            *backend_command(),
+            *self_command("serve"),
             "--host",
             "127.0.0.1",
             "--port",

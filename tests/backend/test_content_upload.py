@@ -1,4 +1,4 @@
-"""The content API: token required, masters checked, jobs recorded, nothing written on failure."""
+"""The content API: token required, masters probed, jobs recorded and controlled, refusals write nothing."""
 
 from __future__ import annotations
 
@@ -10,15 +10,14 @@ from sqlalchemy import func, select
 
 from app.backend.db.models import EncodingJob, Title, TitleStatus
 from app.backend.services import Backend
+from app.studio.media.synthetic import synthesize_master
 
 from .conftest import AUTH
 
 
-@pytest.fixture
-def master(tmp_path: Path) -> Path:
-    path = tmp_path / "master.mp4"
-    path.write_bytes(b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 1000)
-    return path
+@pytest.fixture(scope="module")
+def master(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return synthesize_master(tmp_path_factory.mktemp("upload") / "master.mp4", seconds=1.0)
 
 
 def _upload(api: TestClient, title_id: str, url: str, metadata: dict | None = None, headers=AUTH):
@@ -78,6 +77,49 @@ def test_bad_masters_are_rejected_without_writing(
     assert api.get("/api/v1/titles/new-film").status_code == 404
 
 
+def _broken_masters(folder: Path, master: Path) -> dict[str, Path]:
+    text = folder / "notes.mp4"
+    text.write_text("not a video at all\n" * 50)
+    cut = folder / "cut.mp4"
+    cut.write_bytes(master.read_bytes()[: master.stat().st_size // 3])
+    silent = synthesize_master(folder / "silent.mp4", seconds=1.0, audio=False)
+    return {"master_not_media": text, "master_truncated": cut, "master_no_audio": silent}
+
+
+def test_masters_that_fail_probing_never_become_jobs(
+    api: TestClient, backend: Backend, tmp_path: Path, master: Path
+) -> None:
+    for code, path in _broken_masters(tmp_path, master).items():
+        response = _upload(api, "new-film", str(path))
+        assert response.status_code == 422, response.text
+        error = response.json()["error"]
+        assert error["code"] == code and error["message"].startswith(f"master {path.name} was rejected: ")
+    assert _job_count(backend) == 0
+    assert api.get("/api/v1/titles/new-film").status_code == 404
+    silent = tmp_path / "silent.mp4"
+    allowed = _upload(api, "new-film", str(silent), {"title": "Quiet Film", "allowSilent": True})
+    assert allowed.status_code == 202, allowed.text
+
+
+def test_jobs_cannot_be_paused_without_a_workflow_but_can_be_cancelled_and_rerun(
+    api: TestClient, backend: Backend, master: Path
+) -> None:
+    job_id = _upload(api, "new-film", str(master)).json()["encodingJobId"]
+    jobs = "/api/v1/content/jobs"
+    paused = api.post(f"{jobs}/{job_id}/pause", headers=AUTH)
+    assert paused.status_code == 409 and paused.json()["error"]["code"] == "no_workflow"
+    assert api.post(f"{jobs}/{job_id}/rerun", headers=AUTH).json()["error"]["code"] == "job_active"
+    cancelled = api.post(f"{jobs}/{job_id}/cancel", headers=AUTH)
+    assert cancelled.status_code == 202 and cancelled.json()["status"] == "CANCELLED"
+    assert api.get("/api/v1/titles/new-film").json()["status"] == TitleStatus.DRAFT
+    assert api.post(f"{jobs}/{job_id}/resume", headers=AUTH).json()["error"]["code"] == "job_state"
+    rerun = api.post(f"{jobs}/{job_id}/rerun", headers=AUTH)
+    assert rerun.status_code == 202 and rerun.json()["status"] == "QUEUED"
+    assert rerun.json()["encodeId"] != api.get(f"{jobs}/{job_id}", headers=AUTH).json()["encodeId"]
+    assert api.post(f"{jobs}/missing-job/cancel", headers=AUTH).status_code == 404
+    assert _job_count(backend) == 2
+
+
 def test_empty_master_and_missing_metadata_write_nothing(
     api: TestClient, backend: Backend, tmp_path: Path, master: Path
 ) -> None:
@@ -105,3 +147,20 @@ def test_malformed_oversized_and_mistyped_bodies(api: TestClient, backend: Backe
     bad_codec = _upload(api, "new-film", str(master), {"title": "X", "codecs": ["mpeg2"]})
     assert bad_codec.status_code == 422
     assert _job_count(backend) == 0
+
+
+def test_job_store_upserts_progress_and_ends_a_job_once(
+    api: TestClient, backend: Backend, master: Path
+) -> None:
+    job_id = _upload(api, "new-film", str(master)).json()["encodingJobId"]
+    store = backend.jobs
+    assert store.start_job(job_id) and not store.start_job(job_id)
+    store.report(job_id, "rung:h264_240p_300k", {"state": "running", "percent": 10.0})
+    store.report(job_id, "rung:h264_240p_300k", {"state": "running", "percent": 60.0})
+    progress = api.get(f"/api/v1/content/jobs/{job_id}", headers=AUTH).json()["progress"]
+    assert progress["step"] == "encode" and progress["rungs"][0]["percent"] == 60.0
+    assert store.end_job(job_id, "NEEDS_REVIEW", "encode failed 5 times: boom")
+    assert not store.end_job(job_id, "CANCELLED", "too late")
+    view = api.get(f"/api/v1/content/jobs/{job_id}", headers=AUTH).json()
+    assert view["status"] == "NEEDS_REVIEW" and view["error"] == "encode failed 5 times: boom"
+    assert api.get("/api/v1/titles/new-film").json()["status"] == TitleStatus.FAILED

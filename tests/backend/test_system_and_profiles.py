@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 def test_health_and_version(api: TestClient, database_url: str) -> None:
     assert api.get("/api/v1/health").json() == {"status": "ok"}
     version = api.get("/api/v1/version").json()
-    assert version["schemaRevision"] == "0004"
+    assert version["schemaRevision"] == "0005"
     assert version["database"] == database_url.split(":")[0].split("+")[0]
     assert "playback" in version["capabilities"]
 

@@ -13,8 +13,9 @@ from app import __version__
 from ..conftest import REPO, SHARED, TEST_TOKEN
 
 
-def _run(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "MARQUEE_CDN_EDGES": "0"}  # these tests are about the commands, not the CDN
+def _run(*args: str, timeout: float = 120, **env_overrides: str) -> subprocess.CompletedProcess[str]:
+    # These tests are about the commands, not the CDN.
+    env = {**os.environ, "MARQUEE_CDN_EDGES": "0", **env_overrides}
     return subprocess.run(
         [sys.executable, str(REPO / "main.py"), *args],
         capture_output=True,
@@ -36,13 +37,35 @@ def test_ingest_of_a_missing_file_fails_with_one_line(tmp_path: Path) -> None:
     assert result.stderr.strip().splitlines()[-1] == f"marquee: error: {tmp_path / 'nope.mp4'} is not a file"
 
 
-def test_ingest_records_the_job_through_an_embedded_backend(tmp_path: Path) -> None:
+# An embedded backend that encodes: the workflow on, no demo encodes competing for the two cores.
+ENCODING = {"MARQUEE_WORKFLOW_ENABLED": "true", "MARQUEE_DEMO_PLAYABLE": "0", "MARQUEE_DEMO_TITLES": "20"}
+
+
+def test_ingest_waits_until_the_title_is_playable(tmp_path: Path) -> None:
     clip = SHARED / "media" / "cc0_friday_640x480_6s.mp4"
-    result = _run("--data", str(tmp_path), "ingest", str(clip), "--title", "Friday Clip", "--json")
+    args = ("--data", str(tmp_path), "ingest", str(clip), "--title", "Friday Clip", "--json")
+    result = _run(*args, **ENCODING)
+    assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout.strip().splitlines()[-1])
-    assert summary["titleId"] == "friday-clip" and summary["status"] == "QUEUED"
-    # The studio issue adds the encoding worker; until then the command says so and fails.
-    assert result.returncode == 1 and "no encoding worker" in result.stderr
+    assert summary["titleId"] == "friday-clip" and summary["status"] == "PLAYABLE" and summary["jobId"]
+    assert "encode" in result.stderr and "friday-clip is PLAYABLE" in result.stderr
+    # The same master with an impossible option: the job fails, and the command says why in one line.
+    again = _run(*args, "--title-id", "friday-gpu", "--gpu", "on", **ENCODING)
+    assert again.returncode == 1
+    assert json.loads(again.stdout.strip().splitlines()[-1])["status"] == "FAILED"
+    last = again.stderr.strip().splitlines()[-1]
+    assert last.startswith("marquee: error: job ") and last.endswith(
+        "ended FAILED: validate: gpu=on, but no GPU encoding worker (NVENC) is available"
+    )
+
+
+def test_ingest_needs_an_encoding_worker(tmp_path: Path) -> None:
+    clip = SHARED / "media" / "cc0_friday_640x480_6s.mp4"
+    result = _run("--data", str(tmp_path), "ingest", str(clip), "--title", "Friday Clip")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "marquee: error: this backend has no encoding worker (its workflow engine is off or down)"
+    )
 
 
 def test_unreachable_backend_is_a_one_line_error(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from app.client.embedded import EmbeddedBackend
 from app.config import Settings
@@ -84,3 +85,32 @@ def test_a_child_that_cannot_start_reports_why(tmp_path: Path) -> None:
         assert "exited with code" in str(exc)
     else:
         raise AssertionError("start should have failed")
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(child) for child in (task / "children").read_text().split()]
+    return found
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="the kernel's parent-death signal is Linux's"
+)
+def test_the_workflow_server_dies_with_a_killed_backend(tmp_path: Path) -> None:
+    settings = Settings(
+        data_dir=tmp_path / "data", demo_titles=10, cdn_edges=0, demo_playable=0, workflow_enabled=True
+    )
+    backend = EmbeddedBackend(settings)
+    backend.start()
+    try:
+        assert backend.pid is not None and backend.process is not None
+        temporal = [
+            p for p in _children(backend.pid) if b"start-dev" in Path(f"/proc/{p}/cmdline").read_bytes()
+        ]
+        assert len(temporal) == 1
+        os.kill(backend.pid, signal.SIGKILL)
+        backend.process.wait()
+        assert _wait_gone(temporal[0], 10), "the Temporal dev server outlived the backend"
+    finally:
+        backend.stop()

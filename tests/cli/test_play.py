@@ -14,6 +14,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from app.client.api import ApiClient
+from app.config import load_settings
+from app.player.engine.events import Download, EngineListener
+from app.player.headless import HeadlessRequest, play_headless
+
 from ..conftest import REPO
 
 DEMO_FRAMES = 16 * 24
@@ -132,3 +137,32 @@ def test_bad_requests_fail_with_one_line(served: tuple[str, str, Path]) -> None:
     assert windowed.returncode == 1 and "--headless" in windowed.stderr
     network = _main("play", title, "--headless", "--network", "moon-link", "--backend", url)
     assert network.returncode == 1 and "unknown network 'moon-link'" in network.stderr
+
+
+class _KillServingEdge(EngineListener):
+    """Kills (chaos API) the edge that served segment 1, then notes which edge served the next one."""
+
+    def __init__(self, client: ApiClient) -> None:
+        self.client = client
+        self.names = {s["url"].rstrip("/"): s["name"] for s in client.cdn_servers() if s["role"] == "edge"}
+        self.killed: str | None = None
+        self.after: list[str] = []
+
+    def on_download(self, download: Download) -> None:
+        edge = "/".join(download.edge.split("/")[:3])
+        if self.killed is None and download.index == 1 and not download.abandoned:
+            self.killed = edge
+            self.client.kill_server(self.names[edge])
+        elif self.killed is not None:
+            self.after.append(edge)
+
+
+def test_an_edge_killed_mid_playback_fails_over_without_a_rebuffer(served: tuple[str, str, Path]) -> None:
+    url, title, database = served
+    token = load_settings(data_dir=database.parent).resolved_content_token
+    with ApiClient(url, token=token) as client:
+        watcher = _KillServingEdge(client)
+        summary = play_headless(client, HeadlessRequest(title, from_start=True, speed=2.0), listener=watcher)
+    assert watcher.killed is not None and watcher.after
+    assert watcher.after[0] != watcher.killed  # the next segment came from another edge
+    assert summary.error is None and summary.rebuffer_count == 0 and summary.frames_shown == DEMO_FRAMES

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +14,7 @@ from app.studio.media.package import encode_dir, package
 from app.studio.media.probe import probe
 from app.studio.media.synthetic import synthesize_master
 from app.studio.media.validate import validate_package
+from app.studio.workflow.temporal_server import TemporalDevServer
 
 SEGMENT_SECONDS = 1.0
 
@@ -77,3 +78,23 @@ def packaged(tmp_path_factory: pytest.TempPathFactory, ladder_master: Path, rung
     validate_package(out, SEGMENT_SECONDS)
     package(out, title_id="title-1", encode_id="enc-1", segment_seconds=SEGMENT_SECONDS)
     return out
+
+
+@pytest.fixture(scope="session")
+def temporal_address(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One real Temporal dev server for the whole session; each test uses its own task queue."""
+    folder = tmp_path_factory.mktemp("temporal")
+    server = TemporalDevServer(folder / "temporal.db", folder / "temporal.log")
+    address = server.start()
+    try:
+        yield address
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def workflow_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """4 s 640x360 with a cut and audio: a two-rung fixed ladder (240p, 360p) in 1 s segments."""
+    return synthesize_master(
+        tmp_path_factory.mktemp("workflow") / "master.mp4", seconds=4.0, width=640, height=360, cuts=(2.0,)
+    )

@@ -63,7 +63,10 @@ class JobView(ApiModel):
     title_id: str
     status: str
     master_file_url: str
-    progress: dict
+    encode_id: str | None = None
+    progress: dict = Field(
+        description="step, percent, etaS, and every step, rung (percent, fps, etaS) and note of the job"
+    )
     error: str
     created_at: float
     updated_at: float

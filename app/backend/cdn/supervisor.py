@@ -13,7 +13,6 @@ import logging
 import os
 import queue
 import subprocess
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -21,10 +20,12 @@ from pathlib import Path
 
 import orjson
 
+from app.runtime import SOURCE_ROOT, self_command
+
 log = logging.getLogger(__name__)
 START_TIMEOUT_S = 20.0
-PROJECT_ROOT = Path(__file__).resolve().parents[3]
-DEFAULT_LAUNCHER = (sys.executable, "-m", "app.backend.cdn")
+# From source the light tier entry point; frozen, the bundle's executable (``marquee edge …``).
+DEFAULT_LAUNCHER = tuple(self_command(module="app.backend.cdn"))
 
 
 class StartFailed(RuntimeError):
@@ -36,8 +37,8 @@ class ManagedServer:
     """One tier server child process, restartable with the same arguments and port.
 
     ``upstream`` is the parent tier's server, whose current URL is passed at every start.
-    ``launcher`` is the command line that accepts ``python -m app.backend.cdn``'s arguments (a frozen
-    app passes its own executable and subcommand instead).
+    ``launcher`` is the command line that accepts ``python -m app.backend.cdn``'s arguments (by default
+    that module, or the frozen app's own executable).
     """
 
     name: str
@@ -78,7 +79,7 @@ class ManagedServer:
     def _environment(self) -> dict[str, str]:
         """Ours plus this server's, with the project importable whatever the working directory."""
         env = {**os.environ, **self.env}
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SOURCE_ROOT), env.get("PYTHONPATH")]))
         return env
 
     def alive(self) -> bool:

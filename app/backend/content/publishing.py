@@ -6,6 +6,7 @@ ever points at packages that exist in full under their immutable path.
 
 from __future__ import annotations
 
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from app.backend.catalog.queries import get_title
@@ -19,9 +20,13 @@ def package_path(index: PackageIndex) -> str:
 
 
 def publish_package(session: Session, job_id: str, index: PackageIndex) -> None:
-    """Record the encode's renditions and point the title at it, in the caller's transaction."""
+    """Record the encode's renditions and point the title at it, in the caller's transaction.
+
+    A re-encode replaces the title's renditions: the catalog describes the package the title plays.
+    """
     title = get_title(session, index.title_id)
     base = package_path(index)
+    session.execute(delete(Rendition).where(Rendition.title_id == title.id))
     for rendition in index.renditions:
         session.add(
             Rendition(

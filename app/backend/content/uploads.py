@@ -1,4 +1,8 @@
-"""Validate an upload request and record its encoding job, creating the title when it is new."""
+"""Validate an upload request and record its encoding job, creating the title when it is new.
+
+A local master is probed here, before any job exists (PyAV decodes its start, middle and end), so a
+file that can never be encoded is refused with the precise reason instead of failing minutes later.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,9 @@ from sqlalchemy.orm import Session
 from app.backend.catalog.writes import NameRegistry, worldwide_licence
 from app.backend.db.models import EncodingJob, JobStatus, Title, TitleKind, TitleStatus
 from app.backend.errors import Conflict, DomainError, NotFound
+from app.studio.media.errors import ProbeError
+from app.studio.media.package import new_encode_id
+from app.studio.media.probe import probe
 
 ACTIVE_JOB_STATES = (JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.PAUSED)
 # Rough real-time factor of a CPU ladder encode, used only for the first estimate shown to users.
@@ -42,8 +49,8 @@ def local_master_path(master_url: str) -> Path | None:
     raise InvalidMaster(f"master URL must be http(s)://, file:// or an absolute path, not {master_url!r}")
 
 
-def check_local_master(path: Path) -> int:
-    """Cheap checks before a job exists (deep probing is the workflow's first step); returns the size."""
+def check_local_master(path: Path, allow_silent: bool = False) -> int:
+    """File checks, then a probe of the media; returns the size. Raises :class:`InvalidMaster`."""
     if "\x00" in str(path):
         raise InvalidMaster("master path contains a NUL byte")
     if not path.exists():
@@ -55,13 +62,19 @@ def check_local_master(path: Path) -> int:
     size = path.stat().st_size
     if size == 0:
         raise InvalidMaster(f"master file {str(path)!r} is empty", code="master_empty")
+    try:
+        probe(path, allow_silent=allow_silent)
+    except ProbeError as exc:
+        raise InvalidMaster(
+            f"master {path.name} was rejected: {exc.message}", code=f"master_{exc.code}"
+        ) from exc
     return size
 
 
 def create_upload_job(session: Session, title_id: str, master_url: str, metadata: dict) -> EncodingJob:
     """Add a QUEUED job for the master to the session; the caller commits (nothing on failure)."""
     path = local_master_path(master_url)
-    size = check_local_master(path) if path is not None else 0
+    size = check_local_master(path, bool(metadata.get("allow_silent"))) if path is not None else 0
     title = session.get(Title, title_id)
     if title is None:
         title = _new_title(session, title_id, metadata)
@@ -87,6 +100,7 @@ def create_upload_job(session: Session, title_id: str, master_url: str, metadata
         created_at=now,
         updated_at=now,
         estimated_completion=now + estimate,
+        encode_id=new_encode_id(),
     )
     session.add(job)
     if title.status != TitleStatus.PLAYABLE:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, Engine
 
-MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+from app.runtime import resource_path
+
+MIGRATIONS_DIR = resource_path("app", "backend", "db", "migrations")
 
 
 def alembic_config() -> Config:

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import sys
-
 from app.backend.cdn.supervisor import CdnSupervisor
 from app.config import Settings
 from app.player.network import write_profiles
 
 PROFILES_DIR = "network-profiles"
-
-
-def tier_launcher() -> list[str] | None:
-    """A frozen app starts its tiers through its own executable (``marquee edge …``), not Python."""
-    return [sys.executable] if getattr(sys, "frozen", False) else None
 
 
 def build_network(settings: Settings) -> CdnSupervisor:
@@ -31,5 +24,4 @@ def build_network(settings: Settings) -> CdnSupervisor:
         admin_token=settings.resolved_admin_token,
         traces_dir=traces_dir,
         log_dir=settings.logs_dir,
-        launcher=tier_launcher(),
     )

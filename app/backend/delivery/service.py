@@ -37,6 +37,9 @@ class Delivery:
         self.steering = SteeringService(self.edge_urls)
         self._prepositioner = Prepositioner(settings.media_root, settings.resolved_signing_key)
         self._stop = threading.Event()
+        self._push_lock = threading.Lock()
+        self._push_wanted = False
+        self._push_running = False
 
     def start(self) -> None:
         if self.network is None:
@@ -69,6 +72,34 @@ class Delivery:
             raise Conflict("this backend runs no CDN (cdn_edges = 0)", code="no_cdn")
         with self._sessions() as session:
             return self._prepositioner.run(session, self.network.edge_urls, self.network.hub.url)
+
+    def queue_preposition(self) -> bool:
+        """Run a pre-positioning pass soon, in the background (False when there is no CDN).
+
+        Requests during a pass coalesce into one more pass after it, so a title published meanwhile is
+        still considered, and a burst of publishes never runs passes side by side.
+        """
+        if self.network is None:
+            return False
+        with self._push_lock:
+            self._push_wanted = True
+            if self._push_running:
+                return True
+            self._push_running = True
+        threading.Thread(target=self._push_while_wanted, name="preposition-queued", daemon=True).start()
+        return True
+
+    def _push_while_wanted(self) -> None:
+        while True:
+            with self._push_lock:
+                if not self._push_wanted or self._stop.is_set():
+                    self._push_running = False
+                    return
+                self._push_wanted = False
+            try:
+                self.preposition()
+            except Exception:
+                log.exception("queued pre-positioning failed")
 
     def _off_peak_loop(self) -> None:
         while not self._stop.wait(seconds_until_hour(self._settings.preposition_hour, datetime.now())):

@@ -34,6 +34,8 @@ class Presenter:
         generation = ctx.generation
         while True:
             with ctx.cv:
+                if ctx.finished:
+                    return
                 if ctx.generation != generation:
                     generation, index = ctx.generation, ctx.presentation.segment_index_at(ctx.seek_target_s)
                     self._snap = True

@@ -57,6 +57,11 @@ class Analysis:
             "shots": [asdict(shot) for shot in self.shots],
         }
 
+    @classmethod
+    def from_dict(cls, data: dict) -> Analysis:
+        """Inverse of :meth:`to_dict` (analysis and planning are separate workflow steps)."""
+        return cls(tuple(Shot(**s) for s in data["shots"]), data["durationS"], data["bitsPerPixel"])
+
 
 def analyse(
     path: str | os.PathLike[str],

@@ -29,6 +29,7 @@ from av.video.reformatter import Interpolation, VideoReformatter
 
 from app.studio.media.codecs import GpuMode, encoder_options, family_of, select_encoder
 from app.studio.media.ladder import Rung
+from app.studio.media.scheduling import drop_real_time_scheduling
 from app.studio.media.segmenter import (
     RenditionMeta,
     SegmentWriter,
@@ -185,6 +186,8 @@ def _video_template(
         options |= {"maxrate": f"{rung.max_bitrate_kbps}k", "bufsize": f"{rung.max_bitrate_kbps * 2}k"}
     ctx.options = options
     open_template(stream)
+    if encoder == "libsvtav1":  # it makes this thread and its own real-time when it can
+        drop_real_time_scheduling()
     return stream
 
 

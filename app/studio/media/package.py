@@ -33,6 +33,19 @@ def encode_dir(media_root: str | os.PathLike[str], title_id: str, encode_id: str
     return Path(media_root) / "titles" / title_id / encode_id
 
 
+def read_package(
+    directory: str | os.PathLike[str], *, title_id: str, encode_id: str, segment_seconds: float
+) -> PackageIndex:
+    """The index of the finished renditions in ``directory``, read from their files (nothing written)."""
+    root = Path(directory)
+    renditions = tuple(
+        scan_rendition(sub) for sub in sorted(root.iterdir()) if sub.is_dir() and read_meta(sub) is not None
+    )
+    if not any(r.meta.kind == "video" for r in renditions):
+        raise PackagingError(f"{root} has no finished video rendition")
+    return PackageIndex(title_id, encode_id, segment_seconds, renditions)
+
+
 def package(
     directory: str | os.PathLike[str], *, title_id: str, encode_id: str, segment_seconds: float
 ) -> PackageIndex:
@@ -41,13 +54,8 @@ def package(
     Idempotent: re-running it after a crash rewrites the same manifests from the same files.
     """
     root = Path(directory)
-    renditions = tuple(
-        scan_rendition(sub) for sub in sorted(root.iterdir()) if sub.is_dir() and read_meta(sub) is not None
-    )
-    if not any(r.meta.kind == "video" for r in renditions):
-        raise PackagingError(f"{root} has no finished video rendition")
-    index = PackageIndex(title_id, encode_id, segment_seconds, renditions)
-    for rendition in renditions:
+    index = read_package(root, title_id=title_id, encode_id=encode_id, segment_seconds=segment_seconds)
+    for rendition in index.renditions:
         write_atomic(root / rendition.id / HLS_MEDIA, hls.media_playlist(rendition, segment_seconds).encode())
     write_atomic(root / HLS_MASTER, hls.master_playlist(index).encode())
     write_atomic(root / DASH_MANIFEST, dash.mpd(index).encode())

@@ -63,6 +63,18 @@ class MediaInfo:
         data["audio_channels"] = list(self.audio_channels)
         return data
 
+    @classmethod
+    def from_dict(cls, data: dict) -> MediaInfo:
+        """Inverse of :meth:`to_dict`, so a probe result can cross a workflow boundary and come back."""
+        return cls(
+            **{
+                **data,
+                "frame_rate": Fraction(data["frame_rate"]),
+                "audio_codecs": tuple(data["audio_codecs"]),
+                "audio_channels": tuple(data["audio_channels"]),
+            }
+        )
+
 
 def probe(
     path: str | os.PathLike[str], *, allow_silent: bool = False, limits: ProbeLimits | None = None

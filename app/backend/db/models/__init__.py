@@ -12,7 +12,7 @@ from app.backend.db.models.catalog import (
     TitleStatus,
     TitleTag,
 )
-from app.backend.db.models.encoding import EncodingJob, JobStatus, Rendition
+from app.backend.db.models.encoding import EncodingJob, JobProgress, JobStatus, Rendition
 from app.backend.db.models.events import Event
 from app.backend.db.models.licensing import LicenseWindow
 from app.backend.db.models.playback import PlaybackSession, SessionState, WatchProgress
@@ -25,6 +25,7 @@ __all__ = [
     "Episode",
     "Event",
     "Genre",
+    "JobProgress",
     "JobStatus",
     "LicenseWindow",
     "Person",

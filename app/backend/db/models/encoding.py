@@ -1,4 +1,4 @@
-"""Encoding jobs (one per uploaded master) and the renditions an encode produced."""
+"""Encoding jobs (one per uploaded master), their progress parts, and the renditions an encode produced."""
 
 from __future__ import annotations
 
@@ -35,6 +35,24 @@ class EncodingJob(Base):
     created_at: Mapped[float] = mapped_column(Float, default=now_s)
     updated_at: Mapped[float] = mapped_column(Float, default=now_s)
     estimated_completion: Mapped[float | None] = mapped_column(Float)
+    encode_id: Mapped[str | None] = mapped_column(
+        String(64), doc="The immutable package path this job writes (titles/<title>/<encode>)."
+    )
+
+
+class JobProgress(Base):
+    """One part of a job's progress (a step, a rung, a note), written only by the activity that owns it.
+
+    Parallel activities each update their own row, so none overwrites another's progress; the API
+    summarises the rows (see :func:`app.studio.workflow.progress.summarise`).
+    """
+
+    __tablename__ = "encoding_job_progress"
+
+    job_id: Mapped[str] = mapped_column(ForeignKey("encoding_jobs.id", ondelete="CASCADE"), primary_key=True)
+    part: Mapped[str] = mapped_column(String(100), primary_key=True)
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[float] = mapped_column(Float, default=now_s)
 
 
 class Rendition(Base):
