@@ -74,6 +74,11 @@ class Settings(BaseSettings):
         description="host:port of a Temporal cluster (remote mode); unset starts the local dev server.",
     )
     temporal_namespace: str = "default"
+    workflow_workers: bool = Field(
+        default=True,
+        description="Run encoding workers in the backend; off when `main.py worker` processes on encoding"
+        " hosts do the encoding (the backend then only submits, pauses and cancels jobs).",
+    )
     task_queue: str = Field(
         default="marquee-studio", description="Prefix of the CPU and GPU task queues (`-cpu`, `-gpu`)."
     )
@@ -93,11 +98,41 @@ class Settings(BaseSettings):
     gpu_breaker_failures: int = Field(
         default=3, ge=1, le=20, description="Failed NVENC tries after which a codec's work moves to the CPU."
     )
+    upload_max_bytes: int = Field(
+        default=256 << 30, gt=0, description="Largest master a resumable upload may declare."
+    )
+    upload_chunk_bytes: int = Field(
+        default=8 << 20, gt=0, description="Chunk size the backend suggests to resumable-upload clients."
+    )
+    upload_expiry_s: float = Field(
+        default=24 * 3600, gt=0, description="An upload untouched this long is removed with its partial file."
+    )
+    upload_dir: Path | None = Field(
+        default=None,
+        description="Where resumable uploads and the masters they deliver are kept (<data dir>/uploads)."
+        " Remote: storage the encoding hosts share.",
+    )
+
+    media_dir: Path | None = Field(
+        default=None,
+        description="Where encodes are written and served from; default <data dir>/media. Remote: the"
+        " storage the backend and every encoding host share.",
+    )
 
     @property
     def media_root(self) -> Path:
         """Where published packages live; nothing outside it is ever served."""
-        return self.data_dir / "media"
+        return self.media_dir or self.data_dir / "media"
+
+    @property
+    def masters_dir(self) -> Path:
+        """Masters received by resumable upload; outside the media root, so they are never served."""
+        return (self.upload_dir or self.data_dir / "uploads") / "masters"
+
+    @property
+    def partial_uploads_dir(self) -> Path:
+        """Partial files of uploads in progress, next to the masters: one file system, so links work."""
+        return (self.upload_dir or self.data_dir / "uploads") / "partial"
 
     @property
     def logs_dir(self) -> Path:

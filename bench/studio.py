@@ -1,5 +1,9 @@
 """Studio media benchmark: our 5-rung H.264 ladder vs the ffmpeg CLI, 1080p encode speed per codec, and
-BD-rate of per-title and convex-hull ladders against the fixed ladder on the real test clips.
+BD-rate of per-title and per-shot ladders against the fixed ladder on the real test clips.
+
+The BD-rates come from the *final encodes*: every rung of every ladder is really encoded by our pipeline,
+its segments decoded, scaled to the clip's size and scored with VMAF against the clip; the rate is what the
+rung's segments really weigh. All three ladders are compared over one quality range.
 
 ``python -m bench studio [--quick]``. The reference is measured in the same run on the same master with
 the same encoder settings (preset, bitrates, VBV, GOP with forced keyframes every segment, scene cuts off),
@@ -9,6 +13,7 @@ so the ratio is meaningful on any machine; ffmpeg also writes fMP4 HLS segments,
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import shutil
 import subprocess
@@ -19,13 +24,24 @@ from pathlib import Path
 
 import av
 
-from app.studio.media.analysis import analyse
+from app.studio.media.analysis import analyse, merge_short_shots
 from app.studio.media.codecs import FAMILIES
 from app.studio.media.encode import encode_video
-from app.studio.media.ladder import STANDARD_LADDER, Rung, plan_convex_hull, plan_fixed, plan_per_title
-from app.studio.media.probe import probe
-from app.studio.media.quality import bd_rate, measure_rate_quality, quality_at
+from app.studio.media.index import scan_rendition
+from app.studio.media.ladder import (
+    STANDARD_LADDER,
+    LadderPlan,
+    Rung,
+    candidate_heights,
+    plan_fixed,
+    plan_per_title,
+)
+from app.studio.media.pershot import plan_per_shot
+from app.studio.media.probe import MediaInfo, probe
+from app.studio.media.quality import bd_rate, measure_rate_quality, measure_shots
+from app.studio.media.segmenter import INIT_NAME, segment_name
 from app.studio.media.validate import validate_package
+from app.studio.media.vmaf import vmaf
 from bench._media import FPS, MEDIA, looped_master
 
 SEGMENT_SECONDS = 4
@@ -119,27 +135,88 @@ def codec_speed(master: Path, work: Path, seconds: int) -> list[tuple[str, str, 
     return rows
 
 
-def ladder_bd_rates(quick: bool) -> list[tuple[str, float, float, float]]:
-    """Per real clip: trial-encode complexity and BD-rate (%) of per-title and convex-hull ladders vs fixed.
+def _rendition_vmaf(directory: Path, clip: Path, width: int, height: int, subsample: int) -> float:
+    """VMAF of one encoded rung as a player shows it: init + every segment, scaled to the clip's size."""
+    stream = directory / "stream.mp4"
+    count = len(scan_rendition(directory).segments)
+    with stream.open("wb") as out:
+        for name in [INIT_NAME, *(segment_name(n) for n in range(1, count + 1))]:
+            out.write((directory / name).read_bytes())
+    return vmaf(stream, clip, width, height, n_subsample=subsample, threads=os.cpu_count() or 1)
 
-    Each ladder's rungs are scored on the clip's measured rate-quality curves (PSNR-Y, interpolated in
-    log-rate), so the comparison isolates planning: same encoder, same curves, different rung choices.
+
+def _final_curve(
+    clip: Path, info: MediaInfo, plan: LadderPlan, work: Path, subsample: int
+) -> list[tuple[str, float, float]]:
+    """Encode every rung of ``plan`` and measure it: (rung id, real kbps, VMAF at the clip's size)."""
+    encode_video(clip, plan.rungs, work, segment_seconds=SEGMENT_SECONDS, presets={"h264": PRESET}, gpu="off")
+    seconds = info.duration_s
+    curve = []
+    for rung in plan.rungs:
+        folder = work / rung.id
+        kbps = sum(s.bytes for s in scan_rendition(folder).segments) * 8 / seconds / 1000
+        curve.append((rung.id, kbps, _rendition_vmaf(folder, clip, info.width, info.height, subsample)))
+    return curve
+
+
+def ladder_bd_rates(quick: bool, work: Path) -> list[tuple[str, int, float, float, float, float, str]]:
+    """Per real clip: BD-rate (%) of per-title and per-shot vs fixed from VMAF of the final encodes.
+
+    Rows: clip, shots (after merging), complexity, per-title %, per-shot %, then the common VMAF range and
+    the per-rung detail (as text) so the figures can be checked.
     """
     rows = []
     for clip in sorted(MEDIA.glob("*.mp4")):
-        info = probe(clip)
-        heights = [h for h, _ in STANDARD_LADDER if h <= info.height]
-        crfs = (20, 28, 36) if quick else (18, 24, 30, 36, 42)
-        points = measure_rate_quality(clip, heights, crfs=crfs, windows=1 if quick else 2, window_s=2.0)
+        print(f"  {clip.name}: analysis, per-title and per-shot trials ...", flush=True)
+        info = probe(clip, allow_silent=True)
         analysis = analyse(clip)
-        plans = [plan_fixed(info), plan_per_title(info, analysis), plan_convex_hull(info, points)]
-        curves = [
-            [(r.bitrate_kbps, quality_at(points, r.height, r.bitrate_kbps)) for r in p.rungs] for p in plans
-        ]
+        shots = merge_short_shots(analysis.shots)
+        heights = candidate_heights(info)
+        crfs = (18, 26, 34) if quick else (17, 23, 29, 35)
+        points = measure_shots(clip, shots, heights, crfs=crfs, preset=PRESET)
+        title_points = measure_rate_quality(clip, heights, crfs=crfs, preset=PRESET)
+        plans = {
+            "fixed": plan_fixed(info),
+            "per-title": plan_per_title(info, title_points),
+            "per-shot": plan_per_shot(info, shots, points),
+        }
+        print(f"  {clip.name}: encoding and scoring {sum(len(p.rungs) for p in plans.values())} rungs ...")
+        curves = {
+            name: _final_curve(clip, info, plan, work / clip.stem / name, 4 if quick else 1)
+            for name, plan in plans.items()
+        }
+        points_of = {name: [(kbps, q) for _, kbps, q in curve] for name, curve in curves.items()}
+        low = max(min(q for _, q in c) for c in points_of.values())
+        high = min(max(q for _, q in c) for c in points_of.values())
+        bd = {
+            name: _bd(points_of["fixed"], points_of[name], (low, high)) for name in ("per-title", "per-shot")
+        }
+        detail = "; ".join(
+            f"{name}: " + ", ".join(f"{rid} {kbps:.0f}k/{q:.1f}" for rid, kbps, q in curve)
+            for name, curve in curves.items()
+        )
         rows.append(
-            (clip.name, analysis.bits_per_pixel, bd_rate(curves[0], curves[1]), bd_rate(curves[0], curves[2]))
+            (
+                clip.name,
+                len(shots),
+                analysis.bits_per_pixel,
+                bd["per-title"],
+                bd["per-shot"],
+                low,
+                high,
+                detail,
+            )
         )
     return rows
+
+
+def _bd(
+    reference: list[tuple[float, float]], test: list[tuple[float, float]], within: tuple[float, float]
+) -> float:
+    try:
+        return bd_rate(reference, test, within)
+    except ValueError:  # the ladders share no quality range: no comparison is possible
+        return math.nan
 
 
 def main(argv: list[str]) -> int:
@@ -157,8 +234,8 @@ def main(argv: list[str]) -> int:
         work = Path(tmp)
         ours, reference, frames, rates = ladder_vs_ffmpeg(master, work)
         speeds = codec_speed(master, work, speed_seconds)
-    print("  measuring rate-quality of the real clips ...", flush=True)
-    bd_rows = ladder_bd_rates(args.quick)
+        print("  ladders on the real clips (VMAF of the final encodes) ...", flush=True)
+        bd_rows = ladder_bd_rates(args.quick, work / "ladders")
     print()
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} (both runs share it)")
     print(
@@ -177,8 +254,13 @@ def main(argv: list[str]) -> int:
     for codec, encoder, fps in speeds:
         print(f"{codec:<8}{encoder:<26}{fps:>8.1f}{fps / base:>10.2f}")
     print()
-    print("Ladder planning vs fixed: BD-rate on PSNR-Y (negative = fewer bits for the same quality)")
-    print(f"{'clip':<44}{'bits/px':>8}{'per-title':>11}{'hull':>9}")
-    for name, bpp, per_title, hull in bd_rows:
-        print(f"{name:<44}{bpp:>8.2f}{per_title:>10.1f}%{hull:>8.1f}%")
+    print("Ladder planning vs fixed: BD-rate on VMAF of the final encodes (negative = fewer bits for the")
+    print(f"same quality; H.264 {PRESET}, one VMAF range per clip shared by all three ladders)")
+    print(f"{'clip':<44}{'shots':>6}{'bits/px':>8}{'per-title':>11}{'per-shot':>10}{'VMAF range':>14}")
+    for name, shots, bpp, per_title, per_shot, low, high, _ in bd_rows:
+        print(f"{name:<44}{shots:>6}{bpp:>8.2f}{per_title:>10.1f}%{per_shot:>9.1f}%{low:>8.1f}-{high:.1f}")
+    print()
+    print("rung detail (id real-kbps/VMAF):")
+    for name, *_, detail in bd_rows:
+        print(f"  {name}: {detail}")
     return 0

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Install the Debian packages Marquee needs, when running as root (otherwise list them and go on).
 #   scripts/system-packages.sh app     what the desktop app needs (Qt's runtime libraries)
-#   scripts/system-packages.sh test    plus what the tests use (PostgreSQL, ffmpeg)
+#   scripts/system-packages.sh test    plus what the tests use (PostgreSQL, ffmpeg, Chromium for the web players)
 set -euo pipefail
 app_packages=(libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libpulse0
               libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 fonts-dejavu-core)
-test_packages=(postgresql ffmpeg)
+test_packages=(postgresql ffmpeg chromium)
 packages=("${app_packages[@]}")
 [ "${1:-app}" = "test" ] && packages+=("${test_packages[@]}")
 missing=()

@@ -12,6 +12,9 @@ from sqlalchemy import create_engine, text
 
 from app.config import Settings
 
+from .clients.browser import require_web_players
+from .clients.server import Harness, serve_harness
+
 # Starting Temporal costs a second and a process: only the tests about encoding turn the workflow on
 # (explicitly, or through the environment of the processes they start).
 os.environ.setdefault("MARQUEE_WORKFLOW_ENABLED", "false")
@@ -72,3 +75,11 @@ def sqlite_settings(tmp_path: Path) -> Settings:
     return Settings(
         data_dir=tmp_path / "data", content_token=TEST_TOKEN, demo_titles=40, cdn_edges=0, demo_playable=0
     )
+
+
+@pytest.fixture(scope="session")
+def web_harness() -> Iterator[Harness]:
+    """The web players' page (hls.js, dash.js) and a same-origin proxy to loopback media servers."""
+    require_web_players()
+    with serve_harness() as harness:
+        yield harness

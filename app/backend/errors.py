@@ -13,9 +13,13 @@ class DomainError(Exception):
     status_code = 400
     code = "bad_request"
 
-    def __init__(self, message: str, *, code: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, code: str | None = None, extra: dict[str, object] | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
+        # Fields the error object carries besides code and message (e.g. where an upload stands).
+        self.extra = extra or {}
         if code:
             self.code = code
 

@@ -16,6 +16,7 @@ from app.backend.catalog.demo import demo_is_seeded, seed_demo_content
 from app.backend.content.demo_titles import publish_demo_titles
 from app.backend.content.job_control import JobControl, active_jobs, job_input
 from app.backend.content.job_store import SqlJobStore
+from app.backend.content.resumable import ResumableUploads
 from app.backend.db.engine import make_engine, make_session_factory
 from app.backend.db.migrate import current_revision, upgrade_to_head
 from app.backend.db.models import EncodingJob
@@ -30,6 +31,7 @@ from app.backend.search import make_search_index
 from app.config import Settings
 from app.studio.workflow.activities import StudioActivities
 from app.studio.workflow.engine import WorkflowEngine
+from app.studio.workflow.store import JobStore
 from app.studio.workflow.temporal_server import TemporalDevServer, TemporalUnavailable
 
 log = logging.getLogger(__name__)
@@ -41,6 +43,20 @@ def embedded_temporal(settings: Settings) -> TemporalDevServer | None:
     if not settings.workflow_enabled or settings.temporal_address:
         return None
     return TemporalDevServer(settings.data_dir / "temporal.db", settings.logs_dir / "temporal.log")
+
+
+def workflow_engine(settings: Settings, store: JobStore, *, workers: bool) -> WorkflowEngine:
+    """The studio's workflow engine as configured: the backend's, and each ``main.py worker``'s."""
+    return WorkflowEngine(
+        StudioActivities(store, settings.media_root),
+        address=settings.temporal_address,
+        server=embedded_temporal(settings),
+        namespace=settings.temporal_namespace,
+        task_queue=settings.task_queue,
+        encode_slots=settings.encode_slots,
+        gpu_slots=settings.gpu_slots,
+        workers=workers,
+    )
 
 
 class Backend:
@@ -62,8 +78,13 @@ class Backend:
         self.delivery = Delivery(settings, self.sessions)
         self.heartbeats = HeartbeatBatcher(HeartbeatWriter(self.engine), settings.heartbeat_flush_s)
         self.jobs = SqlJobStore(self.sessions, lambda _title: self.catalog_changed(), self._preposition)
-        self.workflow = self._workflow_engine(StudioActivities(self.jobs, settings.media_root))
+        self.workflow = (
+            workflow_engine(settings, self.jobs, workers=settings.workflow_workers)
+            if settings.workflow_enabled
+            else None
+        )
         self.job_control = JobControl(self.workflow, self.jobs)
+        self.uploads = ResumableUploads(self.sessions, settings)
         self._stop = threading.Event()
         self._sweeper: threading.Thread | None = None
 
@@ -122,7 +143,16 @@ class Backend:
 
     def capabilities(self) -> list[str]:
         """What this backend can do, so clients can tell a missing feature from a failure."""
-        found = ["catalog", "search", "browse", "recommendations", "events", "playback", "content-intake"]
+        found = [
+            "catalog",
+            "search",
+            "browse",
+            "recommendations",
+            "events",
+            "playback",
+            "content-intake",
+            "resumable-upload",
+        ]
         if self.workflow is not None and self.workflow.running:
             found.append("encoding")
         return found
@@ -135,20 +165,6 @@ class Backend:
             self.workflow.submit(job_input(job, self.settings))
         except Exception:
             log.exception("job %s stays QUEUED: its workflow could not be started", job.id)
-
-    def _workflow_engine(self, activities: StudioActivities) -> WorkflowEngine | None:
-        settings = self.settings
-        if not settings.workflow_enabled:
-            return None
-        return WorkflowEngine(
-            activities,
-            address=settings.temporal_address,
-            server=embedded_temporal(settings),
-            namespace=settings.temporal_namespace,
-            task_queue=settings.task_queue,
-            encode_slots=settings.encode_slots,
-            gpu_slots=settings.gpu_slots,
-        )
 
     def _start_workflow(self) -> None:
         """Start Temporal and the worker, then (re)submit every unfinished job: nothing is forgotten."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import time
 from pathlib import Path
@@ -13,7 +12,9 @@ from typing import Any
 from app.cli.backend_access import add_backend_options, backend_client, data_dir_option
 from app.cli.errors import CommandError
 from app.cli.job_progress import ProgressLine
+from app.cli.master_upload import master_url
 from app.client.api import ApiClient
+from app.client.ingest import GPU_MODES, LADDER_MODES, IngestRequest, submit
 
 ENCODING_CAPABILITY = "encoding"
 POLL_INTERVAL_S = 0.5
@@ -25,37 +26,40 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("file", type=Path)
     parser.add_argument("--title", required=True, help="the title's name in the catalog")
     parser.add_argument("--title-id", help="catalog id (default: derived from the title)")
-    parser.add_argument("--ladder", choices=("fixed", "per-title", "per-shot"), default="fixed")
+    parser.add_argument("--ladder", choices=LADDER_MODES, default="fixed")
     parser.add_argument("--codecs", default="h264", help="comma-separated: h264,hevc,av1")
-    parser.add_argument("--gpu", choices=("auto", "on", "off"), default="auto")
+    parser.add_argument("--gpu", choices=GPU_MODES, default="auto")
     parser.add_argument("--allow-silent", action="store_true", help="accept a master without audio")
+    parser.add_argument(
+        "--upload",
+        action="store_true",
+        help="send the file by resumable upload even to a backend that could read it (default for a"
+        " --backend that is not on loopback)",
+    )
     parser.add_argument("--json", action="store_true", help="print {titleId, jobId, status} as the last line")
     data_dir_option(parser)
     add_backend_options(parser)
     parser.set_defaults(run=run)
 
 
-def slug(title: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:48] or "title"
-
-
 def run(args: argparse.Namespace) -> int:
     path = args.file.expanduser().resolve()
     if not path.is_file():
         raise CommandError(f"{args.file} is not a file")
-    codecs = [c.strip() for c in args.codecs.split(",") if c.strip()]
-    metadata = {
-        "title": args.title,
-        "ladder": args.ladder,
-        "codecs": codecs,
-        "gpu": args.gpu,
-        "allowSilent": args.allow_silent,
-    }
-    title_id = args.title_id or slug(args.title)
+    request = IngestRequest(
+        path=path,
+        title=args.title,
+        ladder=args.ladder,
+        codecs=tuple(c.strip() for c in args.codecs.split(",") if c.strip()),
+        gpu=args.gpu,
+        allow_silent=args.allow_silent,
+        title_id=args.title_id,
+    )
+    title_id = request.resolved_title_id
     with backend_client(args) as client:
         if ENCODING_CAPABILITY not in client.version().get("capabilities", []):
             raise CommandError("this backend has no encoding worker (its workflow engine is off or down)")
-        job_id = client.upload(title_id, path.as_uri(), metadata)["encodingJobId"]
+        job_id = submit(client, request, master_url(args, client, path))
         print(f"encoding job {job_id} for {title_id}", file=sys.stderr)
         job = wait_for_job(client, job_id)
         status = client.title(title_id)["status"] if job["status"] == "SUCCEEDED" else job["status"]

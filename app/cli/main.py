@@ -32,9 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     # Imported here, not at the top: a CDN tier (``main.py edge …``, also how a frozen app starts its
     # tiers) then starts without loading the whole backend.
-    from app.cli import import_movielens, ingest, play, preposition, recommend, serve
+    from app.cli import import_movielens, ingest, play, preposition, recommend, serve, worker
 
-    for module in (serve, ingest, play, import_movielens, recommend, preposition, cdn):
+    for module in (serve, ingest, play, import_movielens, recommend, preposition, worker, cdn):
         module.register(commands)
     return parser
 

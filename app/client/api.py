@@ -13,11 +13,12 @@ HEARTBEAT_TIMEOUT_S = 3.0  # a heartbeat is not worth blocking playback bookkeep
 class ApiError(Exception):
     """A failed API call, carrying the backend's error code and message (or the transport failure)."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(self, status: int, code: str, message: str, extra: dict[str, Any] | None = None) -> None:
         super().__init__(f"{message} ({code}, HTTP {status})" if status else message)
         self.status = status
         self.code = code
         self.message = message
+        self.extra = extra or {}  # the error object's other fields, e.g. an upload's current "offset"
 
 
 class ApiClient:
@@ -88,6 +89,36 @@ class ApiClient:
         body = {"titleId": title_id, "masterFileUrl": master_file_url, "metadata": metadata}
         return self._call("POST", "/api/v1/content/upload", json=body)
 
+    def create_resumable_upload(self, filename: str, size_bytes: int, sha256: str) -> dict[str, Any]:
+        """Start a resumable upload (see :mod:`app.backend.content.resumable`): ``{uploadId, offset, …}``."""
+        body = {"filename": filename, "sizeBytes": size_bytes, "sha256": sha256}
+        return self._call("POST", "/api/v1/content/uploads", json=body)
+
+    def resumable_upload(self, upload_id: str) -> dict[str, Any]:
+        """Where an upload stands: ``offset`` to resume from, ``complete`` and then ``masterFileUrl``."""
+        return self._call("GET", f"/api/v1/content/uploads/{upload_id}")
+
+    def send_upload_chunk(
+        self, upload_id: str, offset: int, data: bytes, timeout_s: float | None = None
+    ) -> dict[str, Any]:
+        """Append ``data`` at ``offset``; a 409 :class:`ApiError` carries the server's offset in ``extra``."""
+        return self._call(
+            "PUT",
+            f"/api/v1/content/uploads/{upload_id}",
+            content=data,
+            headers={"Upload-Offset": str(offset), "Content-Type": "application/offset+octet-stream"},
+            timeout=timeout_s or self._http.timeout,
+        )
+
+    def complete_upload(self, upload_id: str, timeout_s: float | None = None) -> dict[str, Any]:
+        """Have the backend check size and SHA-256 (it reads the whole file) and take the master."""
+        return self._call(
+            "POST", f"/api/v1/content/uploads/{upload_id}/complete", timeout=timeout_s or self._http.timeout
+        )
+
+    def abort_upload(self, upload_id: str) -> None:
+        self._call("DELETE", f"/api/v1/content/uploads/{upload_id}")
+
     def cdn_servers(self) -> list[dict[str, Any]]:
         return self._call("GET", "/api/v1/cdn/servers")
 
@@ -108,6 +139,14 @@ class ApiClient:
 
     def jobs(self) -> list[dict[str, Any]]:
         return self._call("GET", "/api/v1/content/jobs")
+
+    def job_ladder(self, job_id: str) -> dict[str, Any]:
+        """The job's planned ladder with its rate-quality points and convex hulls (404 until planned)."""
+        return self._call("GET", f"/api/v1/content/jobs/{job_id}/ladder")
+
+    def control_job(self, job_id: str, action: str) -> dict[str, Any]:
+        """``pause``, ``resume``, ``cancel`` or ``rerun`` a job; returns the job (the new one for rerun)."""
+        return self._call("POST", f"/api/v1/content/jobs/{job_id}/{action}")
 
     def start_playback(self, title_id: str, profile_id: str) -> dict[str, Any]:
         body = {"titleId": title_id, "profileId": profile_id}
@@ -141,9 +180,10 @@ class ApiClient:
         try:
             error = response.json()["error"]
             code, message = error["code"], error["message"]
-        except (ValueError, KeyError, TypeError):
-            code, message = "http_error", response.text[:200] or response.reason_phrase
-        raise ApiError(response.status_code, code, message)
+            extra = {k: v for k, v in error.items() if k not in ("code", "message")}
+        except (ValueError, KeyError, TypeError, AttributeError):
+            code, message, extra = "http_error", response.text[:200] or response.reason_phrase, {}
+        raise ApiError(response.status_code, code, message, extra)
 
 
 def _beat(session_id: str, position_s: float, bitrate_kbps: int, buffer_s: float) -> dict[str, Any]:

@@ -16,7 +16,7 @@ def test_upgrade_creates_every_model_table_and_is_idempotent(database_url: str) 
     tables = set(inspect(engine).get_table_names())
     assert set(Base.metadata.tables) <= tables
     with engine.connect() as connection:
-        assert current_revision(connection) == "0005"
+        assert current_revision(connection) == "0006"
     if engine.dialect.name == "sqlite":
         assert "title_search" in tables
     engine.dispose()

@@ -15,8 +15,9 @@ import pytest
 from app.studio.media import bmff, errors
 from app.studio.media.codecs import FAMILIES, encoder_available
 from app.studio.media.encode import encode_video
-from app.studio.media.index import Rendition, Segment, scan_rendition
+from app.studio.media.index import PackageIndex, Rendition, Segment, scan_rendition
 from app.studio.media.ladder import Rung, plan_fixed
+from app.studio.media.manifests import dash
 from app.studio.media.package import encode_dir
 from app.studio.media.probe import probe
 from app.studio.media.segmenter import META_NAME, RenditionMeta, finished_segments, segment_name
@@ -166,6 +167,21 @@ def test_dash_mpd(packaged: Path) -> None:
                 (str(scale), "2"),
                 (str(scale // 2), None),
             ]
+
+
+def test_mpd_duration_is_rounded_up_so_the_presentation_never_ends_before_its_media() -> None:
+    """3.541333 s of AAC declared as PT3.541S made dash.js end playback before the element did (stuck)."""
+    video_meta = RenditionMeta("v", "video", "h264", "libx264", 100, 150, 1, 160, 90, "24")
+    video = Rendition(video_meta, "avc1.64000d", 12288, (Segment(1, 0, 43008, 9000, 512),))  # 3.5 s
+    audio_meta = RenditionMeta("a", "audio", "aac", "aac", 128, 128, 1, sample_rate=48000, channels=2)
+    audio = Rendition(audio_meta, "mp4a.40.2", 48000, (Segment(1, 0, 169984, 9000, 1024),))  # 3.541333 s
+
+    def declared(*renditions: Rendition) -> str | None:
+        mpd = dash.mpd(PackageIndex("t", "e", 4.0, renditions))
+        return ET.fromstring(mpd).get("mediaPresentationDuration")
+
+    assert declared(video, audio) == "PT3.542S"
+    assert declared(video) == "PT3.500S"  # already whole milliseconds: not pushed up by float noise
 
 
 def test_resume_reencodes_only_the_missing_segments(

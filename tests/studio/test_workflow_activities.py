@@ -9,12 +9,13 @@ from typing import Any
 import pytest
 from temporalio.testing import ActivityEnvironment
 
+from app.backend.api.schemas import LadderView
 from app.studio.media.index import PackageIndex
 from app.studio.media.ladder import Rung
 from app.studio.media.probe import probe
 from app.studio.workflow.activities import StudioActivities
 from app.studio.workflow.model import EncodeTask, JobInput, PlanRequest
-from app.studio.workflow.progress import summarise
+from app.studio.workflow.progress import LADDER_PART, summarise
 
 
 class MemoryStore:
@@ -81,19 +82,29 @@ def test_a_killed_encode_resumes_after_its_last_heartbeat_segment(
     assert progress["resumedFrom"] == len(kept) and progress["heartbeatSegments"] == 3
 
 
-@pytest.mark.parametrize(("ladder", "mode"), [("per-title", "per-title"), ("per-shot", "convex-hull")])
-def test_analysed_ladders_are_planned_from_the_analysis(master: Path, ladder: str, mode: str) -> None:
+@pytest.mark.parametrize("ladder", ["per-title", "per-shot"])
+def test_analysed_ladders_are_planned_from_the_analysis(master: Path, ladder: str) -> None:
     store = MemoryStore()
     activities = StudioActivities(store, Path("unused"))
     job = _job(master, ladder=ladder)
     info = probe(master).to_dict()
     env = ActivityEnvironment()
+    beats: list[Any] = []
+    env.on_heartbeat = lambda *details: beats.append(details[0])
     analysis = env.run(activities.analyse_master, PlanRequest(job, info))
-    assert ("points" in analysis) == (ladder == "per-shot")
+    assert analysis["points"] and ("shots" in analysis) == (ladder == "per-shot")
+    assert beats and beats[-1] == 1.0  # the trial encodes heartbeat too, up to the last one
     plan = env.run(activities.plan_ladder, PlanRequest(job, info, analysis))
-    assert plan["mode"] == mode and plan["rungs"][0]["height"] == 90
+    assert plan["mode"] == ladder and plan["rungs"][0]["height"] == 90
     assert store.parts["step:analyse"]["state"] == "done"
-    assert store.parts[f"rung:{Rung(**plan['rungs'][0]).id}"]["state"] == "pending"
+    rung = Rung.from_dict(plan["rungs"][0])
+    assert store.parts[f"rung:{rung.id}"]["state"] == "pending"
+    # The plan step stores the ladder for the studio's view, in the content API's contract.
+    view = LadderView.model_validate(store.parts[LADDER_PART])
+    assert view.mode == ladder and [r.id for r in view.rungs] == [Rung.from_dict(r).id for r in plan["rungs"]]
+    if ladder == "per-shot":  # one shot (3 s of steady motion): trial points on a hull, one zone per rung
+        assert view.metric == "vmaf" and {p.shot for p in view.points} == {0, None}
+        assert any(p.on_hull for p in view.points) and len(rung.zones) == len(view.shots) == 1
 
 
 def test_progress_summary_weighs_steps_and_rungs() -> None:

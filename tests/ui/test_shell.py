@@ -56,6 +56,7 @@ def test_shell_starts_the_backend_and_shows_home_rows(
         qtbot.waitUntil(home.rows[0].cards[0].has_poster, timeout=30_000)
         window.grab().save(str(artifacts / "shell-player-home.png"))
         window.mode_actions["Studio"].trigger()
+        controller.studio.setCurrentWidget(controller.studio.jobs)  # the studio opens on its ingest tab
         qtbot.waitUntil(lambda: "jobs" in controller.jobs.view.message.text().lower(), timeout=30_000)
         pid = backend.embedded.pid if backend.embedded else None
     finally:

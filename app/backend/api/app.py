@@ -23,6 +23,7 @@ from app.backend.api.routes import (
     recommendations,
     steering,
     system,
+    uploads,
 )
 from app.backend.services import Backend
 from app.config import Settings
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
     for module in (
         system,
         content,
+        uploads,
         browse,
         playback,
         steering,
@@ -66,10 +68,15 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(media.router)
-    app.add_middleware(BodySizeLimit, max_bytes=services.settings.max_body_bytes)
+    app.add_middleware(BodySizeLimit, max_bytes=services.settings.max_body_bytes, exempt=_streams_chunks)
     app.add_middleware(HomeCacheHits, cache=services.home)
     install_error_handlers(app)
     return app
+
+
+def _streams_chunks(method: str, path: str) -> bool:
+    """Upload chunks are bounded by their upload's declared size, not by the API's small body limit."""
+    return method == "PUT" and path.startswith(f"{API_PREFIX}{uploads.PREFIX}/")
 
 
 def create_app_from_env() -> FastAPI:

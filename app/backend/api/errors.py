@@ -15,9 +15,14 @@ log = logging.getLogger(__name__)
 
 
 def error_response(
-    status: int, code: str, message: str, headers: dict[str, str] | None = None
+    status: int,
+    code: str,
+    message: str,
+    headers: dict[str, str] | None = None,
+    extra: dict[str, object] | None = None,
 ) -> JsonResponse:
-    return JsonResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
+    body = {"error": {"code": code, "message": message, **(extra or {})}}
+    return JsonResponse(body, status_code=status, headers=headers)
 
 
 def describe_validation(exc: RequestValidationError) -> tuple[int, str, str]:
@@ -36,7 +41,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(_request: Request, exc: DomainError) -> JsonResponse:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
-        return error_response(exc.status_code, exc.code, exc.message, headers)
+        return error_response(exc.status_code, exc.code, exc.message, headers, exc.extra)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError) -> JsonResponse:

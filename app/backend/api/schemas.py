@@ -72,6 +72,74 @@ class JobView(ApiModel):
     updated_at: float
 
 
+class LadderRungView(ApiModel):
+    id: str
+    codec: str
+    width: int
+    height: int
+    bitrate_kbps: int
+    max_bitrate_kbps: int
+
+
+class LadderShotView(ApiModel):
+    index: int
+    start_s: float
+    end_s: float
+    bitrate_scale: float = Field(description="the shot's bitrate relative to its rung's average")
+
+
+class RateQualityPointView(ApiModel):
+    shot: int | None = Field(description="the shot measured, or null for the whole title")
+    codec: str
+    height: int
+    bitrate_kbps: float
+    quality: float
+    metric: str = Field(description="vmaf, or psnr_y / ssim when VMAF is unavailable")
+    on_hull: bool = Field(description="whether the point lies on its shot's rate-quality convex hull")
+
+
+class LadderView(ApiModel):
+    """The planned ladder of a job, for the studio's ladder preview (curves and hull per shot)."""
+
+    mode: str = Field(description="fixed, per-title or per-shot")
+    metric: str | None = None
+    rungs: list[LadderRungView]
+    shots: list[LadderShotView] = []
+    points: list[RateQualityPointView] = []
+
+
+class ResumableUploadRequest(ApiModel):
+    filename: Annotated[str, StringConstraints(min_length=1, max_length=1000)] = Field(
+        description="the master's file name (display only; only a safe suffix is kept on disk)"
+    )
+    size_bytes: Annotated[int, Field(gt=0)]
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-fA-F]{64}$")] = Field(
+        description="SHA-256 of the whole file, hex; checked when the upload completes"
+    )
+
+
+class ResumableUploadView(ApiModel):
+    upload_id: str
+    filename: str
+    size_bytes: int
+    sha256: str
+    offset: int = Field(description="bytes acknowledged (durably stored): the next PUT's Upload-Offset")
+    chunk_bytes: int = Field(description="the chunk size this backend suggests")
+    complete: bool
+    expires_at: float = Field(description="UNIX time after which an idle upload is removed")
+    master_file_url: str | None = Field(
+        default=None, description="once complete: the masterFileUrl to give POST /content/upload"
+    )
+
+
+class UploadConflictBody(ErrorBody):
+    offset: int = Field(description="where the upload stands: resume from this byte")
+
+
+class UploadConflictResponse(ApiModel):
+    error: UploadConflictBody
+
+
 # --- browse ------------------------------------------------------------------------------------
 
 

@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.backend.content.publishing import publish_package
 from app.backend.content.uploads import ACTIVE_JOB_STATES
 from app.backend.db.models import EncodingJob, JobProgress, JobStatus, Title, TitleStatus
+from app.backend.errors import NotFound
 from app.studio.media.index import PackageIndex
-from app.studio.workflow.progress import summarise
+from app.studio.workflow.progress import LADDER_PART, summarise
 
 _UPSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
@@ -101,3 +102,11 @@ def job_progress(session: Session, jobs: Sequence[EncodingJob]) -> dict[str, dic
     for row in rows:
         parts[row.job_id][row.part] = row.data
     return {job.id: summarise(parts[job.id]) if job.id in parts else dict(job.progress) for job in jobs}
+
+
+def job_ladder(session: Session, job: EncodingJob) -> dict[str, Any]:
+    """The ladder the plan step stored for the job (see :data:`LADDER_PART`)."""
+    row = session.get(JobProgress, (job.id, LADDER_PART))
+    if row is None:
+        raise NotFound(f"job {job.id!r} has no planned ladder yet", code="ladder_not_planned")
+    return dict(row.data)

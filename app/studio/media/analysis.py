@@ -4,7 +4,10 @@ One decode pass over a small downscaled copy does both jobs:
 
 * **shots** — a hard cut changes the colour histogram of the whole picture at once, while motion mostly
   moves the same tones around, so a histogram distance between neighbouring frames that is both large and
-  a spike against the frames just before (a fade changes every frame a little) marks a cut;
+  a spike against the frames just before (a fade changes every frame a little) marks a cut. A cut between
+  two shots of similar tones (two faces in the same dim room) moves the histogram less, so a moderate
+  histogram distance also counts when the pictures themselves change abruptly: a spike of the mean
+  absolute luma difference against the frames just before (fast motion raises that baseline);
 * **complexity** — the bits a fast constant-quality (CRF) x264 encode of the small copy spends per pixel.
   That is what an encoder really pays for the content (noise, texture and motion together), which a
   pixel statistic only approximates; ladder planning scales bitrates by it.
@@ -14,8 +17,8 @@ from __future__ import annotations
 
 import os
 from collections import deque
-from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, replace
 from fractions import Fraction
 
 import av
@@ -27,6 +30,8 @@ TRIAL_CRF = 23
 _HIST_BINS = 32
 _SPIKE = 3.0
 _RECENT = 5
+# Mean absolute luma change (0..255) between neighbouring frames from which a picture change is abrupt.
+_PICTURE_CHANGE = 8.0
 
 
 @dataclass(frozen=True)
@@ -88,7 +93,9 @@ def analyse(
         times: list[float] = []
         cuts: list[int] = [0]
         previous: np.ndarray | None = None
+        previous_luma: np.ndarray | None = None
         recent: deque[float] = deque(maxlen=_RECENT)
+        recent_change: deque[float] = deque(maxlen=_RECENT)
         frame_bits: dict[int, int] = {}
         for frame in container.decode(video):
             if frame.pts is None:
@@ -98,16 +105,25 @@ def analyse(
                 frame, ANALYSIS_WIDTH, height, "yuv420p", interpolation=Interpolation.AREA, threads=1
             )
             small.pts, small.pict_type = frame.pts - origin, av.video.frame.PictureType.NONE
-            hist = _histogram(small.to_ndarray(), height)
+            planes = small.to_ndarray()
+            hist = _histogram(planes, height)
+            luma = planes[:height].astype(np.int16)
             t = float((frame.pts - origin) * video.time_base)
-            if previous is not None:
+            if previous is not None and previous_luma is not None:
                 distance = float(np.abs(hist - previous).sum()) / 2
-                baseline = sum(recent) / len(recent) if recent else 0.0
-                is_cut = distance > cut_threshold and distance > _SPIKE * max(baseline, 0.02)
+                change = float(np.abs(luma - previous_luma).mean())
+                is_cut = distance > _SPIKE * max(_mean(recent), 0.02) and (
+                    distance > cut_threshold
+                    or (
+                        distance > cut_threshold / 2
+                        and change > max(_PICTURE_CHANGE, _SPIKE * _mean(recent_change))
+                    )
+                )
                 if is_cut and t - times[cuts[-1]] >= min_shot_s:
                     cuts.append(len(times))
                 recent.append(distance)
-            previous = hist
+                recent_change.append(change)
+            previous, previous_luma = hist, luma
             times.append(t)
             stamps.append(small.pts)
             for packet in encoder.encode(small):
@@ -122,6 +138,10 @@ def analyse(
     duration = times[-1] + step
     bits = [frame_bits.get(pts, 0) for pts in stamps]
     return _shots(times, bits, cuts, duration, ANALYSIS_WIDTH * height)
+
+
+def _mean(values: deque[float]) -> float:
+    return sum(values) / len(values) if values else 0.0
 
 
 def _histogram(planes: np.ndarray, height: int) -> np.ndarray:
@@ -150,3 +170,29 @@ def _shots(times: list[float], bits: list[int], cuts: list[int], duration: float
         shots.append(Shot(index, times[first], end, frames, sum(bits[first:stop]) / (frames * pixels)))
     weighted = sum(s.bits_per_pixel * s.duration_s for s in shots) / max(duration, 1e-9)
     return Analysis(tuple(shots), duration, weighted)
+
+
+def merge_short_shots(shots: Sequence[Shot], min_s: float = 1.0) -> list[Shot]:
+    """Shots renumbered so none is shorter than ``min_s`` (unless the whole title is): each short shot
+    joins its shorter neighbour.
+
+    Per-shot planning needs a trial window per shot and an encoder zone per shot; a few frames (a flash, a
+    cut-away) are too short to measure reliably or to steer rate control, and cost more than they save.
+    """
+    merged = list(shots)
+    while len(merged) > 1:
+        short = [i for i, s in enumerate(merged) if s.duration_s < min_s - 1e-9]
+        if not short:
+            break
+        i = min(short, key=lambda k: merged[k].duration_s)
+        neighbours = [j for j in (i - 1, i + 1) if 0 <= j < len(merged)]
+        j = min(neighbours, key=lambda k: merged[k].duration_s)
+        first, second = sorted((i, j))
+        merged[first : second + 1] = [_joined(merged[first], merged[second])]
+    return [replace(s, index=k) for k, s in enumerate(merged)]
+
+
+def _joined(first: Shot, second: Shot) -> Shot:
+    frames = first.frames + second.frames
+    bits = (first.bits_per_pixel * first.frames + second.bits_per_pixel * second.frames) / max(frames, 1)
+    return Shot(first.index, first.start_s, second.end_s, frames, bits)

@@ -8,6 +8,7 @@ av1C, esds) rather than predicted from settings, so manifests describe the bitst
 from __future__ import annotations
 
 import struct
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cache
@@ -42,6 +43,9 @@ FAMILIES: dict[str, CodecFamily] = {
     "av1": CodecFamily("av1", "libsvtav1", "av1_nvenc", "10", None, 0.6),
 }
 NVENC_PRESET = "p4"
+# Encoders with rate-control zones (a bitrate multiplier over a frame range within one stream): the ones
+# that can apply a per-shot allocation without breaking the stream, its segment alignment or resuming.
+ZONE_ENCODERS = ("libx264", "libx265")
 
 
 def family(name: str) -> CodecFamily:
@@ -84,21 +88,31 @@ def select_encoder(codec: str, gpu: GpuMode = "auto") -> str:
     return fam.software
 
 
-def encoder_options(encoder: str, preset: str | None, keyint: int) -> dict[str, str]:
+def encoder_options(
+    encoder: str, preset: str | None, keyint: int, zones: Sequence[tuple[int, int, float]] = ()
+) -> dict[str, str]:
     """Private options that make an encoder emit IDR frames only where we force them.
 
     Scene-cut keyframes would split segments unevenly and break alignment across rungs, so scene cuts
     are off and the GOP limit (``keyint``) is kept longer than a segment; ``forced-idr`` turns the
-    I pictures we request at segment boundaries into IDRs (closed GOPs).
+    I pictures we request at segment boundaries into IDRs (closed GOPs). ``zones`` are (first frame, last
+    frame, bitrate multiplier) in the encoder's own frame numbering, for the :data:`ZONE_ENCODERS` only.
     """
     fam = family_of(encoder)
+    if zones and encoder not in ZONE_ENCODERS:
+        raise ValueError(f"{encoder} has no rate-control zones")
+    zoned = (
+        ":zones=" + "/".join(f"{first},{last},b={factor:.3f}" for first, last, factor in zones)
+        if zones
+        else ""
+    )
     if encoder == fam.nvenc:
         return {"preset": preset or NVENC_PRESET, "forced-idr": "1", "no-scenecut": "1", "rc": "vbr"}
     preset = preset or fam.default_preset
     if encoder == "libx264":
-        return {"preset": preset, "forced-idr": "1", "x264-params": "scenecut=0:open-gop=0"}
+        return {"preset": preset, "forced-idr": "1", "x264-params": f"scenecut=0:open-gop=0{zoned}"}
     if encoder == "libx265":
-        params = f"scenecut=0:open-gop=0:keyint={keyint}:min-keyint=1:log-level=error"
+        params = f"scenecut=0:open-gop=0:keyint={keyint}:min-keyint=1:log-level=error{zoned}"
         return {"preset": preset, "forced-idr": "1", "x265-params": params}
     return {"preset": preset, "svtav1-params": "scd=0"}
 

@@ -9,10 +9,15 @@ keyframes and segments would drift.
 Resuming: each rung restarts after its last finished segment (see :mod:`segmenter`); the master is decoded
 from the earliest segment any unfinished rung needs, and each rung ignores frames before its own start.
 Because every segment begins with a forced IDR, a freshly opened encoder continues the rung seamlessly.
+
+Per-shot rungs carry their bit allocation as zones (see :mod:`pershot`); x264 and x265 apply them as
+rate-control zones over frame ranges of the one stream, numbered from the first frame the (possibly
+resumed) encoder gets. Other encoders have no zones and encode such a rung at its average rate.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import queue
@@ -27,8 +32,8 @@ import av
 from av.video.frame import PictureType
 from av.video.reformatter import Interpolation, VideoReformatter
 
-from app.studio.media.codecs import GpuMode, encoder_options, family_of, select_encoder
-from app.studio.media.ladder import Rung
+from app.studio.media.codecs import ZONE_ENCODERS, GpuMode, encoder_options, family_of, select_encoder
+from app.studio.media.ladder import Rung, Zone
 from app.studio.media.scheduling import drop_real_time_scheduling
 from app.studio.media.segmenter import (
     RenditionMeta,
@@ -39,6 +44,7 @@ from app.studio.media.segmenter import (
     template_stream,
 )
 
+log = logging.getLogger(__name__)
 ProgressCallback = Callable[[int, int, float], None]
 """``on_progress(done_segments, total_segments, fps)``, always called on the caller's thread."""
 
@@ -91,17 +97,32 @@ class _RungWorker(threading.Thread):
         time_base: Fraction,
         frame_rate: Fraction,
         keyint: int,
+        segment_seconds: Fraction,
         counter: _Counter,
     ) -> None:
         super().__init__(name=f"encode-{rung.id}", daemon=True)
         self.rung, self.encoder_name = rung, encoder
         self.directory = out_dir / rung.id
         self.start_segment = finished_segments(self.directory)
+        zones: list[tuple[int, int, float]] = []
+        bitrate_kbps: float = rung.bitrate_kbps
+        if rung.zones and encoder in ZONE_ENCODERS:
+            first_s = self.start_segment * segment_seconds
+            zones = zone_frames(rung.zones, first_s, frame_rate)
+            # Rate control aims at the average of what it encodes: a resumed encoder's part of the title
+            # has its own planned average (the rest of a hard shot needs more than the rung's average).
+            bitrate_kbps *= remaining_scale(rung.zones, first_s)
+        elif rung.zones:
+            log.warning(
+                "%s: %s has no rate-control zones, the per-shot allocation is not applied", rung.id, encoder
+            )
         self.queue: queue.Queue[tuple[av.VideoFrame, int, int] | object | None] = queue.Queue(_QUEUE_DEPTH)
         self.error: BaseException | None = None
         self._counter = counter
         self._frame_rate = frame_rate
-        self._template = _video_template(rung, encoder, preset, time_base, frame_rate, keyint)
+        self._template = _video_template(
+            rung, encoder, preset, time_base, frame_rate, keyint, zones, round(bitrate_kbps * 1000)
+        )
         self.writer = SegmentWriter(self.directory, self._template, family_of(encoder).tag)
 
     def feed(self, item: tuple[av.VideoFrame, int, int] | object | None) -> None:
@@ -167,10 +188,41 @@ class _RungWorker(threading.Thread):
         )
 
 
+def zone_frames(zones: Sequence[Zone], first_s: Fraction, rate: Fraction) -> list[tuple[int, int, float]]:
+    """``zones`` as (first, last frame, rate factor) for an encoder whose frame 0 is the first source frame
+    at or after ``first_s`` (a resumed encoder starts at its first unfinished segment).
+
+    Zone bounds are shot cuts, which lie on frames, so rounding finds their frame; zones that end before
+    the encoder's start or change nothing are left out.
+    """
+    origin = math.ceil(first_s * rate)
+    frames = []
+    for zone in zones:
+        first = max(0, round(Fraction(zone.start_s) * rate) - origin)
+        last = round(Fraction(zone.end_s) * rate) - 1 - origin
+        if last >= first and abs(zone.rate_factor - 1) >= 0.005:
+            frames.append((first, last, zone.rate_factor))
+    return frames
+
+
+def remaining_scale(zones: Sequence[Zone], first_s: Fraction) -> float:
+    """The planned average rate from ``first_s`` to the end, relative to the rung's average (1 at 0 s)."""
+    spans = [(max(0.0, z.end_s - max(z.start_s, float(first_s))), z.bitrate_scale) for z in zones]
+    total = sum(length for length, _ in spans)
+    return sum(length * scale for length, scale in spans) / total if total else 1.0
+
+
 def _video_template(
-    rung: Rung, encoder: str, preset: str | None, time_base: Fraction, rate: Fraction, keyint: int
+    rung: Rung,
+    encoder: str,
+    preset: str | None,
+    time_base: Fraction,
+    rate: Fraction,
+    keyint: int,
+    zones: Sequence[tuple[int, int, float]],
+    bit_rate: int,
 ) -> av.VideoStream:
-    """The opened encoder of one rung, configured for bitrate, GOP and our keyframe control."""
+    """The opened encoder of one rung, configured for bitrate, GOP, our keyframe control and its zones."""
     stream = template_stream(encoder, rate)
     ctx = stream.codec_context
     ctx.width, ctx.height, ctx.pix_fmt = rung.width, rung.height, "yuv420p"
@@ -180,8 +232,8 @@ def _video_template(
     # PyAV defaults encoders to slice threads; x264 then uses sliced threading, which costs compression.
     # AUTO lets it use frame threads like the ffmpeg CLI does.
     ctx.thread_type = "AUTO"
-    ctx.bit_rate = rung.bitrate_kbps * 1000
-    options = encoder_options(encoder, preset, keyint)
+    ctx.bit_rate = bit_rate
+    options = encoder_options(encoder, preset, keyint, zones)
     if encoder != "libsvtav1":  # SVT-AV1 treats maxrate as capped CRF; plain VBR matches the others
         options |= {"maxrate": f"{rung.max_bitrate_kbps}k", "bufsize": f"{rung.max_bitrate_kbps * 2}k"}
     ctx.options = options
@@ -225,6 +277,7 @@ def encode_video(
                 video.time_base,
                 rate,
                 keyint,
+                seg,
                 counter,
             )
             for rung in rungs

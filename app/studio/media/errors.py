@@ -82,3 +82,12 @@ class OutputValidationError(MediaError):
     """A finished package does not meet the quality bar (bad segment, drifted boundaries, ...)."""
 
     code = "output_invalid"
+
+
+class DiskFullError(MediaError):
+    """The output's filesystem has no room: a write failed (ENOSPC) or a planned encode cannot fit.
+
+    Its message names the path, the bytes needed and the bytes free, which is what an operator acts on.
+    """
+
+    code = "disk_full"

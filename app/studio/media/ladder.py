@@ -1,7 +1,8 @@
 """Ladder planning: which renditions (codec × resolution × bitrate) an encode produces.
 
-A :class:`LadderPlan` is plain data (``to_dict``/``from_dict``) so the workflow can persist it, and it has
-room for per-shot settings and the rate-quality points that convex-hull planning and the GUI's plot use.
+A :class:`LadderPlan` is plain data (``to_dict``/``from_dict``) so the workflow can persist it; it carries
+the per-shot settings and the rate-quality points that convex-hull planning uses, and :func:`ladder_view`
+turns it into what the studio's ladder view shows. Per-shot planning itself lives in :mod:`pershot`.
 """
 
 from __future__ import annotations
@@ -9,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
-from app.studio.media.analysis import Analysis
 from app.studio.media.codecs import family
 from app.studio.media.probe import MediaInfo
-from app.studio.media.quality import RatePoint, quality_at
+from app.studio.media.quality import RatePoint, on_upper_hull, quality_at
 
 # (height, H.264 kbps): the classic 16:9 ladder for content of average difficulty.
 STANDARD_LADDER: tuple[tuple[int, int], ...] = (
@@ -27,22 +27,39 @@ STANDARD_LADDER: tuple[tuple[int, int], ...] = (
 AUDIO_KBPS = 128
 # VBV cap relative to the target: room for hard scenes, bounded so a player can budget for it.
 PEAK_RATIO = 1.5
-# Trial-encode cost (bits/pixel at CRF 23, see analysis) of the content the standard ladder was tuned for.
-REFERENCE_BITS_PER_PIXEL = 0.4
-# How strongly per-title follows complexity; below 1 because quality saturates on both ends.
-COMPLEXITY_EXPONENT = 0.6
-PER_TITLE_SCALE_RANGE = (0.4, 1.6)
+
+
+@dataclass(frozen=True)
+class Zone:
+    """One shot's share of a rung's bits, which the encoder applies as a rate-control zone.
+
+    ``bitrate_scale`` is the planned rate of the shot relative to the rung's average; ``rate_factor`` is
+    what the encoder is told: a multiplier on the bits its own rate control would give the shot (x264 and
+    x265 already spend more on complex shots at a constant rate factor, so the zone only corrects that).
+    """
+
+    start_s: float
+    end_s: float
+    bitrate_scale: float
+    rate_factor: float
 
 
 @dataclass(frozen=True)
 class Rung:
-    """One video rendition to encode."""
+    """One video rendition to encode; per-shot rungs carry their bit allocation as ``zones``."""
 
     codec: str
     width: int
     height: int
     bitrate_kbps: int
     max_bitrate_kbps: int
+    zones: tuple[Zone, ...] = ()
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Rung:
+        """Inverse of ``dataclasses.asdict`` (the workflow passes rungs to encode activities as dicts)."""
+        zones = tuple(Zone(**z) for z in data.get("zones", ()))
+        return cls(**{k: v for k, v in data.items() if k != "zones"}, zones=zones)
 
     @property
     def id(self) -> str:
@@ -53,7 +70,8 @@ class Rung:
 
 @dataclass(frozen=True)
 class ShotSetting:
-    """Per-shot encode settings (per-shot planning fills these; fixed/per-title leave them empty)."""
+    """A shot and its bits relative to the title average: per-title records the shot's measured complexity,
+    per-shot the allocation averaged over the rungs (each rung's own is in its :attr:`Rung.zones`)."""
 
     shot_index: int
     start_s: float
@@ -68,6 +86,7 @@ class LadderPlan:
     audio_kbps: int = AUDIO_KBPS
     shots: list[ShotSetting] = field(default_factory=list)
     rate_quality: list[RatePoint] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what planning could not do as asked, and why
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -76,11 +95,48 @@ class LadderPlan:
     def from_dict(cls, data: dict) -> LadderPlan:
         return cls(
             mode=data["mode"],
-            rungs=[Rung(**r) for r in data["rungs"]],
+            rungs=[Rung.from_dict(r) for r in data["rungs"]],
             audio_kbps=data.get("audio_kbps", AUDIO_KBPS),
             shots=[ShotSetting(**s) for s in data.get("shots", [])],
             rate_quality=[RatePoint(**p) for p in data.get("rate_quality", [])],
+            notes=list(data.get("notes", [])),
         )
+
+
+def ladder_view(plan: LadderPlan) -> dict[str, object]:
+    """The plan as the studio's ladder view reads it (``LadderView`` of the content API, camelCase)."""
+    points = plan.rate_quality
+    return {
+        "mode": plan.mode,
+        "metric": points[0].metric if points else None,
+        "rungs": [
+            {
+                "id": r.id,
+                "codec": r.codec,
+                "width": r.width,
+                "height": r.height,
+                "bitrateKbps": r.bitrate_kbps,
+                "maxBitrateKbps": r.max_bitrate_kbps,
+            }
+            for r in plan.rungs
+        ],
+        "shots": [
+            {"index": s.shot_index, "startS": s.start_s, "endS": s.end_s, "bitrateScale": s.bitrate_scale}
+            for s in plan.shots
+        ],
+        "points": [
+            {
+                "shot": p.shot,
+                "codec": p.codec,
+                "height": p.height,
+                "bitrateKbps": p.bitrate_kbps,
+                "quality": p.quality,
+                "metric": p.metric,
+                "onHull": hull,
+            }
+            for p, hull in zip(points, on_upper_hull(points), strict=True)
+        ],
+    }
 
 
 def plan_fixed(
@@ -91,34 +147,10 @@ def plan_fixed(
     ladder: Sequence[tuple[int, int]] = STANDARD_LADDER,
 ) -> LadderPlan:
     """The standard ladder capped at the source height (never upscale), scaled per codec efficiency."""
-    return LadderPlan("fixed", _rungs(info, codecs, ladder, 1.0, max_rungs))
+    return LadderPlan("fixed", _rungs(info, codecs, _steps(info, ladder, max_rungs)))
 
 
 def plan_per_title(
-    info: MediaInfo,
-    analysis: Analysis,
-    codecs: Sequence[str] = ("h264",),
-    *,
-    max_rungs: int | None = None,
-    ladder: Sequence[tuple[int, int]] = STANDARD_LADDER,
-) -> LadderPlan:
-    """Standard resolutions with bitrates scaled by the title's measured coding complexity.
-
-    Easy content (animation, static shots) gets fewer bits for the same quality, hard content (grain,
-    sports) more; the scale is bounded so a mis-measured title still gets a sane ladder.
-    """
-    low, high = PER_TITLE_SCALE_RANGE
-    scale = (max(analysis.bits_per_pixel, 1e-6) / REFERENCE_BITS_PER_PIXEL) ** COMPLEXITY_EXPONENT
-    scale = min(high, max(low, scale))
-    plan = LadderPlan("per-title", _rungs(info, codecs, ladder, scale, max_rungs))
-    plan.shots = [
-        ShotSetting(s.index, s.start_s, s.end_s, s.bits_per_pixel / max(analysis.bits_per_pixel, 1e-9))
-        for s in analysis.shots
-    ]
-    return plan
-
-
-def plan_convex_hull(
     info: MediaInfo,
     points: Sequence[RatePoint],
     codecs: Sequence[str] = ("h264",),
@@ -126,25 +158,27 @@ def plan_convex_hull(
     max_rungs: int | None = None,
     ladder: Sequence[tuple[int, int]] = STANDARD_LADDER,
 ) -> LadderPlan:
-    """Per-title ladder on the convex hull of measured rate-quality points (see :mod:`quality`).
+    """Per-title ladder on the convex hull of the title's measured rate-quality points (see :mod:`quality`).
 
-    The bitrate levels are the standard ladder's, but each level gets the resolution with the best measured
-    quality at that bitrate instead of a fixed one: easy content moves to more pixels per bit, hard content
-    to fewer. ``points`` are measured with one reference codec; other codecs keep its resolution choices
-    at their efficiency-scaled bitrates.
+    This is how per-title encoding earns its savings (Netflix's method): trial encodes of the title at
+    every candidate resolution and several rate factors, and for each bitrate the resolution that gives the
+    best measured quality. The bitrate levels are the standard ladder's, but each level gets the resolution
+    with the best measured quality at that bitrate instead of a fixed one: easy content moves to more
+    pixels per bit, hard content to fewer. ``points`` are measured with one reference codec; other codecs
+    keep its resolution choices at their efficiency-scaled bitrates.
     """
     heights = sorted({p.height for p in points if p.height <= info.height})
     if not heights:
         raise ValueError("no rate-quality points at or below the source resolution")
     levels = [kbps for _, kbps in _steps(info, ladder, max_rungs)]
     picks = [(max(heights, key=lambda h: quality_at(points, h, kbps)), kbps) for kbps in levels]
-    rungs = []
-    for codec in codecs:
-        ratio = family(codec).bitrate_ratio
-        for height, kbps in picks:
-            target = max(50, round(kbps * ratio))
-            rungs.append(Rung(codec, _width(info, height), height, target, round(target * PEAK_RATIO)))
-    return LadderPlan("convex-hull", rungs, rate_quality=list(points))
+    return LadderPlan("per-title", _rungs(info, codecs, picks), rate_quality=list(points))
+
+
+def candidate_heights(info: MediaInfo, ladder: Sequence[tuple[int, int]] = STANDARD_LADDER) -> list[int]:
+    """Resolutions worth a trial encode: the ladder's up to the source, and the source's own (a 408p film
+    would otherwise never be offered at its full detail, only upscaled from 360p)."""
+    return sorted({h for h, _ in ladder if h <= info.height} | {info.height})
 
 
 def _steps(
@@ -159,17 +193,12 @@ def _width(info: MediaInfo, height: int) -> int:
     return max(2, round(height * info.width / info.height / 2) * 2)
 
 
-def _rungs(
-    info: MediaInfo,
-    codecs: Sequence[str],
-    ladder: Sequence[tuple[int, int]],
-    scale: float,
-    max_rungs: int | None,
-) -> list[Rung]:
+def _rungs(info: MediaInfo, codecs: Sequence[str], steps: Sequence[tuple[int, int]]) -> list[Rung]:
+    """Each codec's rungs at the (height, H.264 kbps) ``steps``, bitrates scaled by codec efficiency."""
     rungs = []
     for codec in codecs:
         ratio = family(codec).bitrate_ratio
-        for height, kbps in _steps(info, ladder, max_rungs):
-            target = max(50, round(kbps * ratio * scale))
+        for height, kbps in steps:
+            target = max(50, round(kbps * ratio))
             rungs.append(Rung(codec, _width(info, height), height, target, round(target * PEAK_RATIO)))
     return rungs

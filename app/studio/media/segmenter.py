@@ -18,6 +18,7 @@ from pathlib import Path
 import av
 
 from app.studio.media import bmff
+from app.studio.media.disk_space import DISK_FULL_ERRNOS, write_failed
 
 INIT_NAME = "init.mp4"
 META_NAME = "rendition.json"
@@ -45,8 +46,15 @@ def segment_name(number: int) -> str:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
+    """Write through a temp file, removed again if the write fails (a full disk must not stay full)."""
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
+    try:
+        tmp.write_bytes(data)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        if exc.errno in DISK_FULL_ERRNOS:
+            raise write_failed(path, len(data)) from exc
+        raise
     os.replace(tmp, path)
 
 

@@ -28,6 +28,7 @@ def synthesize_master(
     source_gop: int = 7,
     variable_rate: bool = False,
     palette_offset: int = 0,
+    noise: tuple[float, ...] = (),
 ) -> Path:
     """Write an H.264/AAC MP4: a moving gradient with a sliding bar and a 440 Hz tone.
 
@@ -35,6 +36,8 @@ def synthesize_master(
     ``source_gop`` places the source's keyframes off our segment grid, which is what segmenting must ignore.
     ``variable_rate`` alternates frame durations of 1/2 and 3/2 of the nominal one (same average rate).
     ``palette_offset`` starts from another colour, so demo titles do not all look alike.
+    ``noise`` is the grain (standard deviation, 0..255) of each scene in turn: grain is what makes a shot
+    hard to encode, so a clip with an easy and a hard shot tests per-shot bit allocation.
     """
     with av.open(str(path), "w") as out:
         vstream = None
@@ -49,6 +52,7 @@ def synthesize_master(
             astream.codec_context.layout = "stereo"
         frames = round(seconds * fps) if video else 0
         ys, xs = np.mgrid[0:height, 0:width]
+        grain = np.random.default_rng(7)
         for i in range(frames):
             scene = sum(i / fps >= c for c in cuts)
             palette = np.array(PALETTES[(scene + palette_offset) % len(PALETTES)])
@@ -56,6 +60,9 @@ def synthesize_master(
             img = (shade[..., None] * palette).astype(np.uint8)
             bar = (5 * i) % width
             img[:, bar : bar + 6] = 255 - palette
+            sigma = noise[scene] if scene < len(noise) else 0.0
+            if sigma:
+                img = np.clip(img + grain.normal(0, sigma, img.shape), 0, 255).astype(np.uint8)
             frame = av.VideoFrame.from_ndarray(img, format="rgb24")
             frame.pts = 4 * i + (2 * (i % 2) - 1 if variable_rate and i else 0)
             for packet in vstream.encode(frame):

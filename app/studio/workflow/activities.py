@@ -25,29 +25,40 @@ from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.exceptions import ApplicationError
 from temporalio.exceptions import CancelledError as ActivityCancelled
 
-from app.studio.media.analysis import Analysis, analyse
+from app.studio.media.analysis import Shot, analyse, merge_short_shots
 from app.studio.media.audio import encode_audio
 from app.studio.media.codecs import family, select_encoder
+from app.studio.media.disk_space import check_room, planned_bytes
 from app.studio.media.encode import encode_video
-from app.studio.media.errors import OutputValidationError, ProbeError
+from app.studio.media.errors import DiskFullError, OutputValidationError, ProbeError
 from app.studio.media.ladder import (
-    STANDARD_LADDER,
     LadderPlan,
     Rung,
-    plan_convex_hull,
+    candidate_heights,
+    ladder_view,
     plan_fixed,
     plan_per_title,
 )
 from app.studio.media.package import encode_dir, package, read_package
+from app.studio.media.pershot import plan_per_shot
 from app.studio.media.probe import MediaInfo, probe
-from app.studio.media.quality import RatePoint, measure_rate_quality
+from app.studio.media.quality import RatePoint, measure_rate_quality, measure_shots
 from app.studio.media.segmenter import finished_segments
 from app.studio.media.validate import validate_package
 from app.studio.workflow import model
-from app.studio.workflow.model import EncodeOutcome, EncodeTask, JobEnd, JobInput, Note, PlanRequest
+from app.studio.workflow.model import (
+    EncodeOutcome,
+    EncodeTask,
+    JobEnd,
+    JobInput,
+    Note,
+    PlanRequest,
+    SpaceCheck,
+)
 from app.studio.workflow.progress import (
     CANCELLED,
     DONE,
+    LADDER_PART,
     PENDING,
     RETRYING,
     RUNNING,
@@ -86,6 +97,7 @@ class StudioActivities:
             self.find_gpu_worker,
             self.analyse_master,
             self.plan_ladder,
+            self.check_space,
             self.encode_rung,
             self.encode_audio_rendition,
             self.verify_outputs,
@@ -127,18 +139,33 @@ class StudioActivities:
 
     @activity.defn(name=model.ANALYSE)
     def analyse_master(self, request: PlanRequest) -> dict[str, Any]:
-        """Shots and complexity (per-title); per-shot also measures rate-quality points for the hull."""
+        """Shots and complexity, then the trial encodes the ladder is planned from: per-title measures
+        windows spread over the title, per-shot every shot (tiny ones merged with a neighbour)."""
         job, info = request.job, MediaInfo.from_dict(request.info)
         with self._step(job, "analyse") as step:
+            # The trial encodes take about as long as the analysis pass: half the step each.
+            analysis_share = 50.0
 
             def on_progress(seconds: float) -> None:
                 activity.heartbeat(seconds)
-                step.update(percent=min(99.0, 100 * seconds / max(info.duration_s, 1e-9)))
+                step.update(
+                    percent=min(analysis_share, analysis_share * seconds / max(info.duration_s, 1e-9))
+                )
 
-            result: dict[str, Any] = {"analysis": analyse(job.master, on_progress=on_progress).to_dict()}
+            def on_trials(done: float) -> None:
+                activity.heartbeat(done)
+                step.update(percent=min(99.0, analysis_share + (99.0 - analysis_share) * done))
+
+            analysis = analyse(job.master, on_progress=on_progress)
+            result: dict[str, Any] = {"analysis": analysis.to_dict()}
+            heights = candidate_heights(info)
             if job.ladder == "per-shot":
-                heights = [h for h, _ in STANDARD_LADDER if h <= info.height] or [info.height]
-                result["points"] = [asdict(p) for p in measure_rate_quality(job.master, heights)]
+                shots = merge_short_shots(analysis.shots)
+                result["shots"] = [asdict(s) for s in shots]
+                points = measure_shots(job.master, shots, heights, on_progress=on_trials)
+            else:
+                points = measure_rate_quality(job.master, heights, on_progress=on_trials)
+            result["points"] = [asdict(p) for p in points]
         return result
 
     @activity.defn(name=model.PLAN)
@@ -146,14 +173,28 @@ class StudioActivities:
         job = request.job
         with self._step(job, "plan"):
             plan = plan_for(job.ladder, MediaInfo.from_dict(request.info), job.codecs, request.analysis)
+            for note in plan.notes:
+                log.info("job %s: %s", job.job_id, note)
+            self.store.report(job.job_id, LADDER_PART, ladder_view(plan))
             for rung in plan.rungs:
                 self.store.report(job.job_id, f"rung:{rung.id}", _rung_fields(rung) | {"state": PENDING})
         return plan.to_dict()
 
+    @activity.defn(name=model.CHECK_SPACE)
+    def check_space(self, check: SpaceCheck) -> int:
+        """Refuse (for review, not retried) a ladder that clearly cannot fit; returns the bytes estimated."""
+        plan = LadderPlan.from_dict(check.plan)
+        needed = planned_bytes([r.bitrate_kbps for r in plan.rungs] + [plan.audio_kbps], check.duration_s)
+        try:
+            check_room(self.out_dir(check.job), needed)
+        except DiskFullError as exc:
+            raise ApplicationError(exc.message, type=exc.code, non_retryable=True) from exc
+        return needed
+
     @activity.defn(name=model.ENCODE_RUNG)
     def encode_rung(self, task: EncodeTask) -> EncodeOutcome:
         """Encode one rung, resuming after its last finished segment; heartbeats carry that segment."""
-        job, rung = task.job, Rung(**task.rung)
+        job, rung = task.job, Rung.from_dict(task.rung)
         out = self.out_dir(job)
         if task.fresh:
             shutil.rmtree(out / rung.id, ignore_errors=True)
@@ -193,14 +234,15 @@ class StudioActivities:
             )
 
         try:
-            stats = encode_video(
-                job.master,
-                [rung],
-                out,
-                segment_seconds=job.segment_seconds,
-                gpu="on" if task.gpu else "off",
-                on_progress=on_progress,
-            )
+            with _disk_full_reported():
+                stats = encode_video(
+                    job.master,
+                    [rung],
+                    out,
+                    segment_seconds=job.segment_seconds,
+                    gpu="on" if task.gpu else "off",
+                    on_progress=on_progress,
+                )
         except BaseException as exc:
             reporter.update(force=True, state=_failed_state(exc), error=_message(exc))
             raise
@@ -290,7 +332,8 @@ class StudioActivities:
         )
         reporter.update(force=True)
         try:
-            yield reporter
+            with _disk_full_reported():
+                yield reporter
         except BaseException as exc:
             reporter.update(force=True, state=_failed_state(exc), error=_message(exc))
             raise
@@ -300,15 +343,17 @@ class StudioActivities:
 def plan_for(
     ladder: str, info: MediaInfo, codecs: Sequence[str], analysis: dict[str, Any] | None
 ) -> LadderPlan:
-    """The job's ladder: fixed, per-title (scaled by complexity) or per-shot (convex hull of measurements)."""
+    """The job's ladder: fixed, per-title (convex hull of the title's trials) or per-shot (bits shared out
+    over shots)."""
     if ladder == "fixed":
         return plan_fixed(info, codecs)
     if analysis is None:
         raise ValueError(f"a {ladder} ladder needs the analysis step")
     if ladder == "per-title":
-        return plan_per_title(info, Analysis.from_dict(analysis["analysis"]), codecs)
+        return plan_per_title(info, [RatePoint(**p) for p in analysis["points"]], codecs)
     if ladder == "per-shot":
-        return plan_convex_hull(info, [RatePoint(**p) for p in analysis["points"]], codecs)
+        shots = [Shot(**s) for s in analysis["shots"]]
+        return plan_per_shot(info, shots, [RatePoint(**p) for p in analysis["points"]], codecs)
     raise ValueError(f"unknown ladder {ladder!r}")
 
 
@@ -317,6 +362,15 @@ def last_heartbeat_segments(details: Sequence[Any]) -> int:
     if not details or not isinstance(details[-1], dict):
         return 0
     return int(details[-1].get("segments", 0))
+
+
+@contextlib.contextmanager
+def _disk_full_reported() -> Iterator[None]:
+    """A full disk fails the attempt with its plain reason; retried, since space may be freed meanwhile."""
+    try:
+        yield
+    except DiskFullError as exc:
+        raise ApplicationError(exc.message, type=exc.code) from exc
 
 
 def _rung_fields(rung: Rung) -> dict[str, Any]:

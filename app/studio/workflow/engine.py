@@ -3,12 +3,15 @@
 Temporal's SDK is asyncio and the backend's services are synchronous, so the engine owns one thread with
 an event loop where the client and the workers live; the methods below hand coroutines to it and wait.
 In embedded mode that thread also starts the dev server, which the kernel then ties to the thread's life.
+A backend whose encoding runs on separate ``main.py worker`` processes runs the engine without workers
+(client only), and ``main.py worker`` is the same engine without the job-control side.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import threading
 import time
 from collections.abc import Coroutine
@@ -22,11 +25,14 @@ from temporalio.service import RPCError, RPCStatusCode
 from app.studio.workflow.activities import StudioActivities
 from app.studio.workflow.model import WORKFLOW_NAME, JobInput, cpu_queue, workflow_id
 from app.studio.workflow.temporal_server import TemporalDevServer, TemporalUnavailable
-from app.studio.workflow.worker import build_workers, nvenc_present
+from app.studio.workflow.worker import build_workers, busy_activities, nvenc_present
 
 log = logging.getLogger(__name__)
 START_TIMEOUT_S = 30.0
 CALL_TIMEOUT_S = 30.0
+# Stopping waits this long for interrupted activities; a codec call that ignores the interruption must not
+# hold the backend's shutdown hostage (its activity is retried elsewhere once its heartbeat lapses).
+STOP_TIMEOUT_S = 15.0
 _T = TypeVar("_T")
 
 
@@ -35,7 +41,10 @@ class WorkflowGone(LookupError):
 
 
 class WorkflowEngine:
-    """Connects to the cluster at ``address``, or starts ``server`` (embedded mode) and connects to it."""
+    """Connects to the cluster at ``address``, or starts ``server`` (embedded mode) and connects to it.
+
+    With ``workers`` off the engine only submits and controls jobs: other processes do the encoding.
+    """
 
     def __init__(
         self,
@@ -47,6 +56,7 @@ class WorkflowEngine:
         task_queue: str,
         encode_slots: int = 0,
         gpu_slots: int = 2,
+        workers: bool = True,
     ) -> None:
         if (address is None) == (server is None):
             raise ValueError("give either a cluster address or a dev server to start")
@@ -57,6 +67,7 @@ class WorkflowEngine:
         self._server = server
         self._encode_slots = encode_slots
         self._gpu_slots = gpu_slots
+        self._workers = workers
         self._loop: asyncio.AbstractEventLoop | None = None
         self._client: Client | None = None
         self._stop: asyncio.Event | None = None
@@ -67,8 +78,13 @@ class WorkflowEngine:
 
     @property
     def running(self) -> bool:
-        """Whether workers are polling, i.e. submitted jobs will run here."""
+        """Whether the engine is connected (and its workers, if it has any, are polling)."""
         return self._client is not None and self._thread is not None and self._thread.is_alive()
+
+    @property
+    def failure(self) -> BaseException | None:
+        """Why the engine stopped on its own (Temporal unreachable at start, a worker that died)."""
+        return self._error
 
     @property
     def address(self) -> str | None:
@@ -85,13 +101,25 @@ class WorkflowEngine:
             self._thread.join()
             raise TemporalUnavailable(str(self._error)) from self._error
 
-    def stop(self) -> None:
-        """Stop the workers (running activities are cancelled and retried later) and the dev server."""
+    def stop(self, timeout_s: float = STOP_TIMEOUT_S) -> None:
+        """Stop the workers (running activities are interrupted and retried later) and the dev server.
+
+        Waits at most ``timeout_s``; activities still running then are logged and left behind (their
+        threads end with the process), and the dev server is stopped all the same.
+        """
         loop, stop = self._loop, self._stop
         if loop is not None and stop is not None and not loop.is_closed():
             loop.call_soon_threadsafe(stop.set)
         if self._thread is not None:
-            self._thread.join()
+            self._thread.join(timeout_s)
+            if self._thread.is_alive():
+                log.warning(
+                    "workflow engine still busy %.0f s after stop; left running: %s",
+                    timeout_s,
+                    "; ".join(busy_activities()) or "the worker's shutdown",
+                )
+                if self._server is not None:
+                    self._server.stop()
         self._client = None
 
     def submit(self, job: JobInput) -> None:
@@ -143,7 +171,8 @@ class WorkflowEngine:
             asyncio.run(self._main(timeout_s))
         except BaseException as exc:  # reported to start(); after start, logged
             self._error = exc
-            log.exception("workflow engine stopped with an error")
+            if self._ready.is_set():
+                log.exception("workflow engine stopped with an error")
         finally:
             self._ready.set()
 
@@ -152,30 +181,41 @@ class WorkflowEngine:
         self._stop = asyncio.Event()
         address = self._address or self._server.start()  # type: ignore[union-attr]
         try:
-            client = await self._connect(address, time.monotonic() + timeout_s)
-            self.gpu = nvenc_present()
-            workers, executor = build_workers(
-                client, self._activities, self.task_queue, self._encode_slots, self._gpu_slots, self.gpu
-            )
-            with executor:
-                runs = [asyncio.create_task(worker.run()) for worker in workers]
+            client = await self._connect(address, timeout_s)
+            if self._workers:
+                await self._run_workers(client, address)
+            else:
                 self._client = client
-                log.info(
-                    "workflow worker polling %s at %s (GPU queue: %s)", self.task_queue, address, self.gpu
-                )
+                log.info("workflow client connected to %s; encoding workers run elsewhere", address)
                 self._ready.set()
-                stopped = asyncio.create_task(self._stop.wait())
-                await asyncio.wait([stopped, *runs], return_when=asyncio.FIRST_COMPLETED)
+                await self._stop.wait()
                 self._client = None
-                await asyncio.gather(*(worker.shutdown() for worker in workers), return_exceptions=True)
-                for run in runs:  # a worker that died on its own reports why here
-                    run.result()
         finally:
             if self._server is not None:
                 self._server.stop()
 
-    async def _connect(self, address: str, deadline: float) -> Client:
+    async def _run_workers(self, client: Client, address: str) -> None:
+        """Poll until :meth:`stop` (or until a worker dies on its own, which is raised)."""
+        assert self._stop is not None
+        self.gpu = nvenc_present()
+        workers, executor = build_workers(
+            client, self._activities, self.task_queue, self._encode_slots, self._gpu_slots, self.gpu
+        )
+        with executor:
+            runs = [asyncio.create_task(worker.run()) for worker in workers]
+            self._client = client
+            log.info("workflow worker polling %s at %s (GPU queue: %s)", self.task_queue, address, self.gpu)
+            self._ready.set()
+            stopped = asyncio.create_task(self._stop.wait())
+            await asyncio.wait([stopped, *runs], return_when=asyncio.FIRST_COMPLETED)
+            self._client = None
+            await asyncio.gather(*(worker.shutdown() for worker in workers), return_exceptions=True)
+            for run in runs:  # a worker that died on its own reports why here
+                run.result()
+
+    async def _connect(self, address: str, timeout_s: float) -> Client:
         """Connect, waiting while a just-started dev server comes up."""
+        deadline = time.monotonic() + timeout_s
         while True:
             try:
                 return await Client.connect(address, namespace=self._namespace)
@@ -183,5 +223,16 @@ class WorkflowEngine:
                 if self._server is not None:
                     self._server.check_alive()
                 if time.monotonic() > deadline:
-                    raise TemporalUnavailable(f"Temporal at {address} did not answer: {exc}") from exc
+                    raise TemporalUnavailable(
+                        f"Temporal at {address} did not answer within {timeout_s:.0f} s: {_reason(exc)}"
+                    ) from exc
                 await asyncio.sleep(0.2)
+
+
+def _reason(exc: RuntimeError) -> str:
+    """The OS's words from the SDK's nested transport error ("Connection refused"), else its first line."""
+    text = str(exc).strip()
+    found = re.search(r'message: "([^"]+)"', text)
+    if found:
+        return found.group(1)
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -17,6 +17,7 @@ PROBE = "probe_master"
 FIND_GPU = "find_gpu_worker"
 ANALYSE = "analyse_master"
 PLAN = "plan_ladder"
+CHECK_SPACE = "check_space"
 ENCODE_RUNG = "encode_rung"
 ENCODE_AUDIO = "encode_audio"
 VERIFY = "verify_outputs"
@@ -88,6 +89,15 @@ class PlanRequest:
     job: JobInput
     info: dict[str, Any]
     analysis: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class SpaceCheck:
+    """The planned ladder (as the plan step returned it) and the master's duration: its size, roughly."""
+
+    job: JobInput
+    plan: dict[str, Any]
+    duration_s: float
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,9 @@ SKIPPED = "skipped"
 RETRYING = "retrying"
 CANCELLED = "cancelled"
 _ACTIVE = (RUNNING, RETRYING)
+# The plan step stores the planned ladder (rungs, shots, rate-quality points, hulls) under this part for
+# the studio's ladder view; it is not progress, so :func:`summarise` leaves it out.
+LADDER_PART = "ladder"
 # ETAs extrapolated from less than this share of the work are noise, so none is given.
 _MIN_PERCENT_FOR_ETA = 2.0
 

@@ -46,7 +46,11 @@ def free_port(host: str) -> int:
 
 
 class TemporalDevServer:
-    """One ``temporal server start-dev`` child; :meth:`start` returns its ``host:port``."""
+    """One ``temporal server start-dev`` child; :meth:`start` returns its ``host:port``.
+
+    The port is picked at the first start and kept: started again (after a crash), the server comes back
+    at the same address with the same state, which is what connected clients and workers retry against.
+    """
 
     def __init__(self, db_file: Path, log_file: Path, host: str = "127.0.0.1") -> None:
         self.db_file = db_file
@@ -54,10 +58,11 @@ class TemporalDevServer:
         self.host = host
         self.process: subprocess.Popen[bytes] | None = None
         self.address: str | None = None
+        self.port: int | None = None
 
     def start(self) -> str:
         """Spawn the server (call from the thread that outlives it); readiness is the client's to check."""
-        port = free_port(self.host)
+        port = self.port = self.port or free_port(self.host)
         command = [
             str(temporal_binary()),
             "server",

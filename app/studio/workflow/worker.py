@@ -8,6 +8,9 @@ encoder is multi-threaded itself, so one per core keeps the machine busy without
 from __future__ import annotations
 
 import os
+import sys
+import sysconfig
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -20,6 +23,7 @@ from app.studio.workflow.activities import StudioActivities
 from app.studio.workflow.model import cpu_queue, gpu_queue
 from app.studio.workflow.workflow import EncodeJobWorkflow
 
+ACTIVITY_THREAD_PREFIX = "activity"
 # Heartbeats reach the server at least this often, which bounds how late a pause or cancel stops an encode.
 HEARTBEAT_THROTTLE = timedelta(seconds=1)
 
@@ -44,7 +48,7 @@ def build_workers(
     """The workers to run (GPU one only when ``gpu``) and the pool their activities share."""
     slots = cpu_slots(encode_slots)
     executor = ThreadPoolExecutor(
-        max_workers=slots + (gpu_slots if gpu else 0), thread_name_prefix="activity"
+        max_workers=slots + (gpu_slots if gpu else 0), thread_name_prefix=ACTIVITY_THREAD_PREFIX
     )
     runner = SandboxedWorkflowRunner(
         restrictions=SandboxRestrictions.default.with_passthrough_modules("app.studio.workflow.model")
@@ -73,3 +77,28 @@ def build_workers(
             )
         )
     return workers, executor
+
+
+# Frames from these folders are the standard library's or the SDK's, not an activity's own code.
+_LIBRARIES = tuple({sysconfig.get_path(name) for name in ("stdlib", "platstdlib", "purelib", "platlib")})
+
+
+def busy_activities() -> list[str]:
+    """Activities whose threads are still busy, each as its chain of our functions (where it is stuck).
+
+    Idle pool threads have no frame of our code and are left out.
+    """
+    frames = sys._current_frames()
+    found = []
+    for thread in threading.enumerate():
+        frame = frames.get(thread.ident or -1)
+        if not thread.name.startswith(ACTIVITY_THREAD_PREFIX) or frame is None:
+            continue
+        chain = []
+        while frame is not None:
+            if not frame.f_code.co_filename.startswith(_LIBRARIES):
+                chain.append(f"{frame.f_code.co_name}:{frame.f_lineno}")
+            frame = frame.f_back
+        if chain:
+            found.append(f"{thread.name}: {' < '.join(chain)}")
+    return found

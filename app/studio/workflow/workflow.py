@@ -25,7 +25,15 @@ from temporalio.exceptions import ActivityError, ApplicationError, RetryState
 
 with workflow.unsafe.imports_passed_through():
     from app.studio.workflow import model
-    from app.studio.workflow.model import EncodeOutcome, EncodeTask, JobEnd, JobInput, Note, PlanRequest
+    from app.studio.workflow.model import (
+        EncodeOutcome,
+        EncodeTask,
+        JobEnd,
+        JobInput,
+        Note,
+        PlanRequest,
+        SpaceCheck,
+    )
 
 SUCCEEDED, FAILED, NEEDS_REVIEW, CANCELLED = "SUCCEEDED", "FAILED", "NEEDS_REVIEW", "CANCELLED"
 REJECTED = "rejected"  # activities.REJECTED (not imported: the sandbox must not load the media core)
@@ -34,6 +42,7 @@ _STEP_OF = {
     model.FIND_GPU: "validate",
     model.ANALYSE: "analyse",
     model.PLAN: "plan",
+    model.CHECK_SPACE: "encode",
     model.ENCODE_RUNG: "encode",
     model.ENCODE_AUDIO: "audio",
     model.VERIFY: "verify",
@@ -45,6 +54,8 @@ _SHORT = timedelta(minutes=30)
 _LONG = timedelta(hours=24)
 # How long a GPU rung may wait for a GPU worker before the breaker sends it to the CPU.
 _GPU_PICKUP = timedelta(minutes=5)
+# Jobs started before the free-space check existed replay without it (see ``workflow.patched``).
+_SPACE_CHECK = "check-space-before-encoding"
 _FOREVER = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
 
 
@@ -79,7 +90,8 @@ class EncodeJobWorkflow:
         try:
             await self._pipeline(job)
             return SUCCEEDED
-        except BaseException as exc:
+        # Not GeneratorExit: a workflow evicted from a stopping worker's cache is closed, not failed.
+        except (Exception, asyncio.CancelledError) as exc:
             if workflow.cancellation_reason() is not None:
                 await self._end(job, CANCELLED, "cancelled on request")
                 raise asyncio.CancelledError() from None
@@ -100,6 +112,8 @@ class EncodeJobWorkflow:
                 job, model.ANALYSE, PlanRequest(job, info), dict, _LONG, heartbeat=_heartbeat(job)
             )
         plan = await self._step(job, model.PLAN, PlanRequest(job, info, analysis), dict, _LONG)
+        if workflow.patched(_SPACE_CHECK):
+            await self._step(job, model.CHECK_SPACE, SpaceCheck(job, plan, info["duration_s"]), int)
         encodes: list[Coroutine[Any, Any, Any]] = [
             self._encode_rung(job, rung, gpu) for rung in plan["rungs"]
         ]

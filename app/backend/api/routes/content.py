@@ -9,9 +9,16 @@ from fastapi import APIRouter, Path, Query
 from sqlalchemy.orm import Session
 
 from app.backend.api.deps import BackendDep, ContentToken, DbSession
-from app.backend.api.schemas import EntityId, ErrorResponse, JobView, UploadRequest, UploadResponse
+from app.backend.api.schemas import (
+    EntityId,
+    ErrorResponse,
+    JobView,
+    LadderView,
+    UploadRequest,
+    UploadResponse,
+)
 from app.backend.catalog.ids import ID_PATTERN
-from app.backend.content.job_store import job_progress
+from app.backend.content.job_store import job_ladder, job_progress
 from app.backend.content.uploads import create_upload_job, get_job, list_jobs
 from app.backend.db.models import EncodingJob
 
@@ -53,6 +60,16 @@ _CONTROL_ERRORS = {**_ERRORS, 404: {"model": ErrorResponse}, 409: {"model": Erro
 )
 def job(job_id: JobId, db: DbSession) -> JobView:
     return _views(db, [get_job(db, job_id)])[0]
+
+
+@router.get(
+    "/jobs/{job_id}/ladder",
+    response_model=LadderView,
+    responses={**_ERRORS, 404: {"model": ErrorResponse}},
+    summary="The job's planned ladder: rungs, shots, rate-quality points and convex hulls",
+)
+def ladder(job_id: JobId, db: DbSession) -> LadderView:
+    return LadderView.model_validate(job_ladder(db, get_job(db, job_id)))
 
 
 @router.post("/jobs/{job_id}/pause", response_model=JobView, responses=_CONTROL_ERRORS, summary="Pause a job")

@@ -17,6 +17,7 @@ from app.backend.db.models.events import Event
 from app.backend.db.models.licensing import LicenseWindow
 from app.backend.db.models.playback import PlaybackSession, SessionState, WatchProgress
 from app.backend.db.models.recommendations import Recommendation
+from app.backend.db.models.uploads import ResumableUpload, UploadStatus
 
 __all__ = [
     "Account",
@@ -33,11 +34,13 @@ __all__ = [
     "Profile",
     "Recommendation",
     "Rendition",
+    "ResumableUpload",
     "Season",
     "SessionState",
     "Title",
     "TitleKind",
     "TitleStatus",
     "TitleTag",
+    "UploadStatus",
     "WatchProgress",
 ]

@@ -7,6 +7,7 @@ guess where a segment starts.
 
 from __future__ import annotations
 
+import math
 import xml.etree.ElementTree as ET
 from itertools import groupby
 
@@ -19,7 +20,14 @@ _CHANNEL_SCHEME = "urn:mpeg:dash:23003:3:audio_channel_configuration:2011"
 
 
 def _duration(seconds: float) -> str:
-    return f"PT{seconds:.3f}S"
+    """xs:duration in whole milliseconds, rounded up so the MPD never ends before its media.
+
+    A presentation declared even a fraction of a millisecond shorter than its longest track (AAC
+    packets rarely end on a millisecond) lets dash.js's own end-of-playback check fire while the
+    element still plays its last samples: it then seeks, pauses, and the element never ends.
+    """
+    milliseconds = math.ceil(round(seconds * 1000, 6))  # round() first: 3.5 s must not become 3.501
+    return f"PT{milliseconds // 1000}.{milliseconds % 1000:03d}S"
 
 
 def _frame_rate(rendition: Rendition) -> str:

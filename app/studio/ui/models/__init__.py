@@ -1,0 +1,1 @@
+"""What the studio screens show, computed without Qt so it can be tested and reused headless."""
