@@ -8,31 +8,14 @@ progress on stderr. Upload state lives in the CLI's data dir, so running the com
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 from app.cli.job_progress import ProgressLine
 from app.client.api import ApiClient
-from app.client.upload import ProgressCallback, ResumableUploader
+from app.client.upload import STATE_FOLDER, ProgressCallback, ResumableUploader, backend_reads_local_files
 from app.config import load_settings
-
-STATE_FOLDER = "upload-state"
-
-
-def backend_reads_local_files(backend_url: str | None) -> bool:
-    """True for the embedded backend (no URL) and for one on a loopback address: same machine, same files."""
-    if not backend_url:
-        return True
-    host = urlparse(backend_url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def master_url(args: argparse.Namespace, client: ApiClient, path: Path) -> str | None:

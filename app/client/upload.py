@@ -9,6 +9,7 @@ hash it. Whatever this side believes, the backend's offset wins (every 409 carri
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
 import os
 import time
@@ -16,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlparse
 
 from app.client.api import ApiClient, ApiError
 
@@ -29,6 +31,8 @@ _RETRYABLE_STATUSES = (0, 500, 502, 503, 504)  # 0: unreachable, timed out or th
 T = TypeVar("T")
 # (phase, bytes done, bytes in all); phase is "hash" while the file is hashed, then "upload".
 ProgressCallback = Callable[[str, int, int], None]
+# Where a client keeps its uploads in progress (under its data dir), so running again resumes them.
+STATE_FOLDER = "upload-state"
 
 
 @dataclass(frozen=True)
@@ -178,3 +182,16 @@ class ResumableUploader:
     def _state_file(self, path: Path, stat: os.stat_result) -> Path:
         key = f"{self._client.base_url}\0{path}\0{stat.st_size}\0{stat.st_mtime_ns}"
         return self._state_dir / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.json"
+
+
+def backend_reads_local_files(backend_url: str | None) -> bool:
+    """True for the embedded backend (no URL) and for one on a loopback address: same machine, same files."""
+    if not backend_url:
+        return True
+    host = urlparse(backend_url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

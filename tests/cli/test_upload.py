@@ -15,10 +15,9 @@ from urllib.parse import urlparse
 
 import pytest
 
-from app.cli.master_upload import backend_reads_local_files
 from app.client.api import ApiClient
 from app.client.embedded import EmbeddedBackend
-from app.client.upload import ResumableUploader
+from app.client.upload import ResumableUploader, backend_reads_local_files
 from app.config import Settings
 from app.studio.media.synthetic import synthesize_master
 

@@ -90,6 +90,38 @@ def test_encode_queues_a_real_job_and_the_queue_controls_it(
         backend.stop()
 
 
+def test_encode_with_upload_sends_the_master_by_resumable_upload(
+    qtbot: QtBot, sqlite_settings: Settings, tmp_path: Path
+) -> None:
+    """What a remote backend always gets (it cannot read this machine's files), asked for explicitly."""
+    window = MainWindow()
+    qtbot.addWidget(window)
+    backend = BackendConnection(sqlite_settings)
+    shell = ShellController(window, backend)
+    studio = shell.studio
+    master = synthesize_master(tmp_path / "sent master.mp4", seconds=1.0)
+    seen: list[tuple[str, float]] = []
+    shell.ingest.upload_progress.connect(lambda phase, percent: seen.append((phase, percent)))
+    try:
+        start_backend(qtbot, backend)
+        window.mode_actions["Studio"].trigger()
+        assert drop_files(studio.ingest.drop_zone, [master])
+        qtbot.waitUntil(studio.ingest.encode_button.isEnabled, timeout=WAIT_MS)
+        studio.ingest.upload_box.setChecked(True)
+        studio.ingest.encode_button.click()
+        qtbot.waitUntil(lambda: studio.currentWidget() is studio.jobs, timeout=WAIT_MS)
+        job_id = studio.ingest.message.text().split()[2]
+        with backend.client() as client:
+            job = client.job(job_id)
+        uploaded = Path(job["masterFileUrl"])
+        assert uploaded != master and uploaded.is_relative_to(sqlite_settings.data_dir)
+        assert uploaded.read_bytes() == master.read_bytes()
+        assert ("upload", 100.0) in seen and seen[0][0] == "hash"
+    finally:
+        QThreadPool.globalInstance().waitForDone(5_000)
+        backend.stop()
+
+
 @pytest.mark.parametrize("name", ["ingest", "jobs", "cdn"])
 def test_only_the_visible_studio_tab_polls(qtbot: QtBot, sqlite_settings: Settings, name: str) -> None:
     window = MainWindow()

@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import TypedDict, Unpack
 
 import av
 import numpy as np
@@ -64,35 +65,31 @@ def default_metric() -> str:
     return PSNR_Y
 
 
+class TrialOptions(TypedDict, total=False):
+    """How trial encodes are made and scored (the keyword arguments of :func:`measure_windows`)."""
+
+    codec: str
+    crfs: Sequence[int]
+    eval_height: int
+    preset: str
+    metric: str | None
+    on_progress: Callable[[float], None] | None
+
+
 def measure_rate_quality(
     master: str | os.PathLike[str],
     heights: Sequence[int],
     *,
-    codec: str = "h264",
-    crfs: Sequence[int] = DEFAULT_CRFS,
     windows: int = 2,
     window_s: float = 2.0,
-    eval_height: int = 720,
-    preset: str = "veryfast",
-    metric: str | None = None,
-    on_progress: Callable[[float], None] | None = None,
+    **options: Unpack[TrialOptions],
 ) -> list[RatePoint]:
     """Title-level points, one per (height, CRF), from ``windows`` evenly spread windows of equal weight
-    (the per-title ladder's measurements); ``on_progress`` as in :func:`measure_windows`."""
+    (the per-title ladder's measurements)."""
     duration = _duration_of(master)
     length = min(window_s, duration / windows)
     spans = [Window((i + 0.5) * duration / windows - length / 2, length, i) for i in range(windows)]
-    points = measure_windows(
-        master,
-        spans,
-        heights,
-        codec=codec,
-        crfs=crfs,
-        eval_height=eval_height,
-        preset=preset,
-        metric=metric,
-        on_progress=on_progress,
-    )
+    points = measure_windows(master, spans, heights, **options)
     return combine(points, {w.key: 1.0 for w in spans})
 
 
@@ -101,32 +98,16 @@ def measure_shots(
     shots: Sequence[Shot],
     heights: Sequence[int],
     *,
-    codec: str = "h264",
-    crfs: Sequence[int] = DEFAULT_CRFS,
     max_window_s: float = 1.5,
-    eval_height: int = 720,
-    preset: str = "veryfast",
-    metric: str | None = None,
-    on_progress: Callable[[float], None] | None = None,
+    **options: Unpack[TrialOptions],
 ) -> list[RatePoint]:
     """Per-shot points (each shot, or a centred ``max_window_s`` of a longer one) plus their
-    duration-weighted combination as the title-level points (``shot=None``); ``on_progress`` as in
-    :func:`measure_windows`."""
+    duration-weighted combination as the title-level points (``shot=None``)."""
     spans = []
     for shot in shots:
         length = min(shot.duration_s, max_window_s)
         spans.append(Window(shot.start_s + (shot.duration_s - length) / 2, length, shot.index))
-    points = measure_windows(
-        master,
-        spans,
-        heights,
-        codec=codec,
-        crfs=crfs,
-        eval_height=eval_height,
-        preset=preset,
-        metric=metric,
-        on_progress=on_progress,
-    )
+    points = measure_windows(master, spans, heights, **options)
     return points + combine(points, {s.index: s.duration_s for s in shots})
 
 

@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QFileDialog, QListWidgetItem, QTableWidgetItem
 
 from app.client.ingest import IngestRequest, submit, title_from_file
+from app.client.upload import STATE_FOLDER, ResumableUploader, backend_reads_local_files
 from app.studio.ui.ingest_view import ACCEPTED_STYLE, REJECTED_STYLE, IngestView
 from app.studio.ui.models.master_check import MasterCheck, check_master, rejection_text, report_lines
 from app.ui.backend_connection import BackendConnection
@@ -24,6 +25,8 @@ REJECTED_COLOUR = QColor("#d93025")
 
 class IngestController(QObject):
     submitted = Signal(str)  # the new encoding job's id
+    # (phase, percent) of a resumable upload, emitted on the upload's thread, shown on the GUI thread
+    upload_progress = Signal(str, float)
 
     def __init__(self, view: IngestView, backend: BackendConnection) -> None:
         super().__init__(view)
@@ -41,6 +44,7 @@ class IngestController(QObject):
         for box in view.codec_boxes.values():
             box.toggled.connect(self._update_encode_button)
         view.encode_button.clicked.connect(self._encode)
+        self.upload_progress.connect(self._show_upload_progress)
 
     def add_masters(self, paths: list[Path]) -> None:
         """List the masters (once each) and probe the new ones; the last one added is selected."""
@@ -161,15 +165,28 @@ class IngestController(QObject):
             allow_silent=view.allow_silent.isChecked(),
         )
         backend = self.backend
+        upload = view.upload_box.isChecked() or not backend_reads_local_files(backend.remote_url)
+        state_dir = backend.settings.data_dir / STATE_FOLDER
+
+        def report(phase: str, done: int, total: int) -> None:
+            self.upload_progress.emit(phase, 100.0 * done / total if total else 100.0)
 
         def send() -> tuple[IngestRequest, str]:
+            """Upload first when the backend cannot read the file (resumable: a retry continues it)."""
             with backend.client() as client:
-                return request, submit(client, request)
+                uploaded = None
+                if upload:
+                    uploaded = ResumableUploader(client, state_dir, on_progress=report).upload(request.path)
+                return request, submit(client, request, uploaded.master_file_url if uploaded else None)
 
         self._submitting = True
         self._update_encode_button()
         self._set_message(f"Submitting {request.title}…")
         run_in_background(send, self._submitted, self._submit_failed)
+
+    def _show_upload_progress(self, phase: str, percent: float) -> None:
+        action = "Checksumming" if phase == "hash" else "Uploading"
+        self._set_message(f"{action} the master… {percent:.0f}%")
 
     def _submitted(self, outcome: tuple[IngestRequest, str]) -> None:
         request, job_id = outcome

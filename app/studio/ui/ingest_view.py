@@ -82,6 +82,7 @@ class IngestView(QWidget):
         self.gpu_combo = QComboBox()
         self.gpu_combo.addItems(GPU_MODES)
         self.allow_silent = QCheckBox("Allow a master without audio")
+        self.upload_box = QCheckBox("Upload the file to the backend (always done for a remote backend)")
         self.encode_button = QPushButton("Encode")
         self.encode_button.setEnabled(False)
         self.message = QLabel("")
@@ -109,6 +110,7 @@ class IngestView(QWidget):
         options.addRow("Codecs", codecs)
         options.addRow("GPU", self.gpu_combo)
         options.addRow("", self.allow_silent)
+        options.addRow("", self.upload_box)
 
         right = QVBoxLayout()
         right.addWidget(report_box, 1)
