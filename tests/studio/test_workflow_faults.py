@@ -232,6 +232,46 @@ def test_a_job_completes_when_temporal_is_killed_and_restarted_mid_encode(
         gate.released.set()
 
 
+def _processes_with(argument: str) -> set[int]:
+    """Processes whose command line has ``argument`` (a crash is simulated from outside, like ``kill``)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if argument.encode() in (entry / "cmdline").read_bytes().split(b"\0"):
+                    found.add(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def test_the_embedded_backend_restarts_its_dead_temporal_server_and_the_job_completes(
+    tmp_path: Path, workflow_master: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gate = EncodeGate(monkeypatch)
+    settings = workflow_settings(tmp_path, None)  # no cluster: the backend runs its own dev server
+    state = str(settings.data_dir / "temporal.db")
+    try:
+        with running_backend(settings) as (_backend, api):
+            job_id = upload(api, workflow_master)
+            assert gate.reached.wait(30)
+            (server,) = _processes_with(state)
+            os.kill(server, signal.SIGKILL)
+            deadline = time.monotonic() + 30
+            while not _processes_with(state) - {server}:
+                assert time.monotonic() < deadline, "the dev server was not started again"
+                time.sleep(0.2)
+            gate.released.set()
+            view = wait_final(api, job_id, timeout_s=120)
+            assert view["status"] == "SUCCEEDED", view["error"]
+            second = upload(api, workflow_master, title_id="wf-title-2")
+            assert wait_final(api, second, timeout_s=120)["status"] == "SUCCEEDED"
+        assert not _processes_with(state)  # and stopped with the backend
+        assert _title_status(settings) == _title_status(settings, "wf-title-2") == TitleStatus.PLAYABLE
+    finally:
+        gate.released.set()
+
+
 # --- a full disk -----------------------------------------------------------------------------------
 
 

@@ -33,6 +33,10 @@ CALL_TIMEOUT_S = 30.0
 # Stopping waits this long for interrupted activities; a codec call that ignores the interruption must not
 # hold the backend's shutdown hostage (its activity is retried elsewhere once its heartbeat lapses).
 STOP_TIMEOUT_S = 15.0
+# Embedded mode: how often the dev server's process is checked, and how long a crashed one waits before it
+# is started again (doubling while it keeps crashing; back to the minimum once it stayed up a while).
+SERVER_CHECK_S = 1.0
+RESTART_DELAY_S = (1.0, 60.0)
 _T = TypeVar("_T")
 
 
@@ -180,6 +184,7 @@ class WorkflowEngine:
         self._loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
         address = self._address or self._server.start()  # type: ignore[union-attr]
+        keeper = asyncio.create_task(self._keep_server_up()) if self._server is not None else None
         try:
             client = await self._connect(address, timeout_s)
             if self._workers:
@@ -191,8 +196,35 @@ class WorkflowEngine:
                 await self._stop.wait()
                 self._client = None
         finally:
+            if keeper is not None:
+                keeper.cancel()
             if self._server is not None:
                 self._server.stop()
+
+    async def _keep_server_up(self) -> None:
+        """Start the embedded dev server again whenever it dies, at the same address with the same state.
+
+        Jobs would otherwise stall until the app restarts; the client and the workers retry their calls,
+        so once the server is back every job goes on (an interrupted encode resumes after its last
+        heartbeated segment).
+        """
+        server, stop = self._server, self._stop
+        assert server is not None and stop is not None
+        delay, up_since = RESTART_DELAY_S[0], time.monotonic()
+        while True:
+            await asyncio.sleep(SERVER_CHECK_S)
+            try:
+                server.check_alive()
+                continue
+            except TemporalUnavailable as exc:
+                if time.monotonic() - up_since > RESTART_DELAY_S[1]:
+                    delay = RESTART_DELAY_S[0]
+                log.warning("%s; starting it again in %.0f s", exc, delay)
+            await asyncio.sleep(delay)
+            if stop.is_set():
+                return
+            server.start()
+            delay, up_since = min(delay * 2, RESTART_DELAY_S[1]), time.monotonic()
 
     async def _run_workers(self, client: Client, address: str) -> None:
         """Poll until :meth:`stop` (or until a worker dies on its own, which is raised)."""
