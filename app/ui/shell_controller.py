@@ -38,6 +38,8 @@ class ShellController(QObject):
         self.about: AboutDialog | None = None
 
     def _switch(self, mode: str) -> None:
+        if mode != "Player":
+            self.browse.player.pause()  # nobody watches a stream behind the studio
         self.window.show_mode(mode)
         self._studio_tab_changed(self.studio.currentIndex())
 

@@ -31,6 +31,8 @@ from app.player.ui.playback.audio_output import AudioOutput, PcmQueue
 from app.player.ui.playback.sources import EdgesSource, OpenedSession
 from app.studio.demo import produce_demo_package
 from app.ui.backend_connection import BackendConnection
+from app.ui.main_window import MainWindow
+from app.ui.shell_controller import ShellController
 from tests.player.media_server import MediaServer
 
 WAIT_MS = 60_000  # generous: decoding is CPU-bound and CI machines are small and busy
@@ -305,3 +307,32 @@ def test_play_on_a_title_page_opens_the_player_and_back_stops_it(
     assert page.stack.currentWidget() is page.lab
     qtbot.mouseClick(page.lab_button, Qt.MouseButton.LeftButton)
     assert page.stack.currentWidget() is page.title
+
+
+def test_switching_to_the_studio_pauses_playback(
+    qtbot: QtBot, media: tuple[MediaServer, str], sqlite_settings: Settings
+) -> None:
+    _, master = media
+    window = MainWindow()
+    qtbot.addWidget(window)
+    shell = ShellController(window, BackendConnection(sqlite_settings))  # never started: fixed edges
+    player = shell.browse.player
+    player.source = EdgesSource([Edge("edge0", master)])
+    player.options = EngineOptions(speed=1.0)
+    shell.browse.profiles.profile_changed.emit("p1")
+    shell.browse.open_title("t1", "")
+    shell.browse.title.play_requested.emit("t1")
+    qtbot.waitUntil(lambda: player.engine is not None, timeout=WAIT_MS)
+    engine = player.engine
+    try:
+        qtbot.waitUntil(lambda: engine.state == PlayerState.PLAYING, timeout=WAIT_MS)
+        window.mode_actions["Studio"].trigger()
+        qtbot.waitUntil(lambda: engine.state == PlayerState.PAUSED, timeout=WAIT_MS)
+        window.mode_actions["Player"].trigger()  # coming back does not start it behind the viewer's back
+        qtbot.wait(300)
+        assert engine.state == PlayerState.PAUSED
+        qtbot.mouseClick(shell.browse.view.player.play_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: engine.state == PlayerState.PLAYING, timeout=WAIT_MS)
+    finally:
+        player.stop()
+        qtbot.waitUntil(lambda: player.stopping == 0, timeout=WAIT_MS)

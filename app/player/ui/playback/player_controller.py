@@ -397,6 +397,15 @@ class PlayerController(QObject):
         self.stop()
         self.closed.emit()
 
+    def pause(self) -> None:
+        """Pause what is playing (nothing otherwise): the viewer left the player, e.g. for the studio."""
+        playback = self._current
+        if playback is None or playback.engine is None or playback.ended or self._paused:
+            return
+        self._paused = True
+        playback.engine.pause()
+        self.view.set_playing(False)
+
     def _toggle_play(self) -> None:
         playback = self._current
         if playback is None:
@@ -414,10 +423,9 @@ class PlayerController(QObject):
         elif self._paused:
             self._paused = False
             engine.resume()
+            self.view.set_playing(True)
         else:
-            self._paused = True
-            engine.pause()
-        self.view.set_playing(not self._paused)
+            self.pause()
 
     def _seek(self, position_s: float) -> None:
         playback = self._current
