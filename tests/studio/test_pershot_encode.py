@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from app.studio.media.analysis import analyse, merge_short_shots
-from app.studio.media.encode import encode_video, remaining_scale, zone_frames
+from app.studio.media.encode import encode_video, remaining_scale, span_scale, zone_frames
 from app.studio.media.index import scan_rendition
 from app.studio.media.ladder import Rung, Zone
 from app.studio.media.pershot import plan_per_shot
@@ -93,3 +93,24 @@ def test_a_resumed_per_shot_rung_keeps_its_allocation_and_alignment(
     assert after[:2] == before[:2]
     # The restarted encoder still applies the hard shot's zone (renumbered from its own first frame).
     assert sum(after[2:]) == pytest.approx(sum(before[2:]), rel=0.25)
+
+
+def test_an_encoder_without_zones_gets_the_allocation_segment_by_segment(
+    two_shot_master: Path, tmp_path: Path
+) -> None:
+    """SVT-AV1 has no zones: each segment is encoded at its planned rate by a new encoder where it changes."""
+    shots = merge_short_shots(analyse(two_shot_master).shots)
+    points = measure_shots(two_shot_master, shots, [180], crfs=(20, 28, 36), eval_height=180)
+    plan = plan_per_shot(probe(two_shot_master), shots, points, ["av1"], ladder=((180, 250),))
+    (rung,) = plan.rungs
+    assert plan.notes and "per segment" in plan.notes[0]
+    zones = (Zone(0.0, 1.5, 0.5, 1.0), Zone(1.5, 4.0, 1.3, 1.0))
+    assert span_scale(zones, Fraction(1), Fraction(2)) == pytest.approx((0.5 * 0.5 + 0.5 * 1.3) / 1.0)
+    assert span_scale(zones, Fraction(5), Fraction(6)) == 1.0  # past the last zone: the rung's own rate
+    # An allocation against the content (the easy shot gets the bits) shows the plan, not SVT-AV1's own
+    # rate control, decides: without a new encoder per segment the grainy shot would still get more.
+    rung = replace(rung, zones=(Zone(0.0, CUT_S, 1.5, 1.0), Zone(CUT_S, 4.0, 0.5, 1.0)))
+    presets = {"av1": "12"}
+    encode_video(two_shot_master, [rung], tmp_path / "enc", segment_seconds=SEGMENT_SECONDS, presets=presets)
+    validate_package(tmp_path / "enc", SEGMENT_SECONDS)  # every segment an IDR, on the shared time grid
+    assert _hard_share(tmp_path / "enc" / rung.id) == pytest.approx(0.5, abs=0.2)

@@ -12,7 +12,9 @@ Because every segment begins with a forced IDR, a freshly opened encoder continu
 
 Per-shot rungs carry their bit allocation as zones (see :mod:`pershot`); x264 and x265 apply them as
 rate-control zones over frame ranges of the one stream, numbered from the first frame the (possibly
-resumed) encoder gets. Other encoders have no zones and encode such a rung at its average rate.
+resumed) encoder gets. Encoders without zones (SVT-AV1, NVENC) get it segment by segment instead: a new
+encoder at the planned rate of each segment where that rate changes, which the IDR every segment starts
+with makes as seamless as a resume.
 """
 
 from __future__ import annotations
@@ -52,6 +54,9 @@ _QUEUE_DEPTH = 8
 # Progress is also reported this often without a new segment, so a workflow heartbeat never starves
 # while a slow rung (AV1, 4K) works on a long segment.
 _REPORT_EVERY_S = 2.0
+# Per-segment allocation opens a new encoder only for a rate change larger than this (SVT-AV1 takes a
+# while to start, and a few percent is within what rate control misses by anyway).
+_RATE_CHANGE = 0.05
 _ABORT = object()  # queue item: stop now, flush nothing (a partial segment must not look finished)
 
 
@@ -112,18 +117,35 @@ class _RungWorker(threading.Thread):
             # Rate control aims at the average of what it encodes: a resumed encoder's part of the title
             # has its own planned average (the rest of a hard shot needs more than the rung's average).
             bitrate_kbps *= remaining_scale(rung.zones, first_s)
-        elif rung.zones:
-            log.warning(
-                "%s: %s has no rate-control zones, the per-shot allocation is not applied", rung.id, encoder
-            )
+        # Encoders without zones get the allocation segment by segment: a new encoder (each segment
+        # starts with an IDR, as a resumed encode does) wherever the planned rate changes.
+        self._segment_rates = bool(rung.zones) and encoder not in ZONE_ENCODERS
+        self._segment_seconds = segment_seconds
         self.queue: queue.Queue[tuple[av.VideoFrame, int, int] | object | None] = queue.Queue(_QUEUE_DEPTH)
         self.error: BaseException | None = None
         self._counter = counter
         self._frame_rate = frame_rate
-        self._template = _video_template(
-            rung, encoder, preset, time_base, frame_rate, keyint, zones, round(bitrate_kbps * 1000)
+        self._open = lambda kbps: _video_template(
+            rung, encoder, preset, time_base, frame_rate, keyint, zones, round(kbps * 1000)
         )
+        self._rate_kbps = self._planned_kbps(self.start_segment) if self._segment_rates else bitrate_kbps
+        self._template = self._open(self._rate_kbps)
         self.writer = SegmentWriter(self.directory, self._template, family_of(encoder).tag)
+
+    def _planned_kbps(self, segment: int) -> float:
+        start = segment * self._segment_seconds
+        return self.rung.bitrate_kbps * span_scale(self.rung.zones, start, start + self._segment_seconds)
+
+    def _reopen_for(self, segment: int) -> bool:
+        """Per-segment allocation: start a new encoder when ``segment``'s planned rate differs enough."""
+        if not self._segment_rates:
+            return False
+        planned = self._planned_kbps(segment)
+        if abs(planned / self._rate_kbps - 1) < _RATE_CHANGE:
+            return False
+        self._rate_kbps = planned
+        self._template = self._open(planned)
+        return True
 
     def feed(self, item: tuple[av.VideoFrame, int, int] | object | None) -> None:
         """Queue a frame, the end marker ``None`` or ``_ABORT``, unless this worker has already failed."""
@@ -154,12 +176,18 @@ class _RungWorker(threading.Thread):
                 if self.writer.add(segment_of.pop(packet.pts), packet):
                     self._counter.add()
 
+        current = self.start_segment
         while (item := self.queue.get()) is not None:
             if item is _ABORT:
                 return
             frame, segment, duration = item
             if segment < self.start_segment:
                 continue
+            if segment != current:
+                current = segment
+                if self._reopen_for(segment):
+                    emit(ctx.encode(None))  # the previous segment's last packets, from its own encoder
+                    ctx = self._template.codec_context
             scaled = scaler.reformat(
                 frame, self.rung.width, self.rung.height, "yuv420p", interpolation=Interpolation.BICUBIC
             )
@@ -203,6 +231,14 @@ def zone_frames(zones: Sequence[Zone], first_s: Fraction, rate: Fraction) -> lis
         if last >= first and abs(zone.rate_factor - 1) >= 0.005:
             frames.append((first, last, zone.rate_factor))
     return frames
+
+
+def span_scale(zones: Sequence[Zone], start_s: Fraction, end_s: Fraction) -> float:
+    """The planned average rate over ``[start_s, end_s)`` relative to the rung's (1 where no zone is)."""
+    spans = [(min(z.end_s, float(end_s)) - max(z.start_s, float(start_s)), z.bitrate_scale) for z in zones]
+    covered = [(length, scale) for length, scale in spans if length > 0]
+    total = sum(length for length, _ in covered)
+    return sum(length * scale for length, scale in covered) / total if total else 1.0
 
 
 def remaining_scale(zones: Sequence[Zone], first_s: Fraction) -> float:

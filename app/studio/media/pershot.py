@@ -166,8 +166,8 @@ def plan_per_shot(
         for i, s in enumerate(shots)
     ]
     notes = [
-        f"{codec}: {family(codec).software} has no rate-control zones; its rungs keep one rate for the"
-        " whole title (per-title allocation)"
+        f"{codec}: {family(codec).software} has no rate-control zones; its rungs get the allocation per"
+        " segment (a new encoder where the planned rate changes), not shot-exact"
         for codec in codecs
         if family(codec).software not in ZONE_ENCODERS
     ]
