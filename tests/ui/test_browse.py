@@ -323,8 +323,12 @@ def test_add_profile_runs_the_genre_quiz_then_reloads_home(
     quiz.chips[2].click()
     assert quiz.done_button.isEnabled()
     quiz.grab().save(str(artifacts / "quiz.png"))
+    # The picker switches to the new profile once the reloaded list arrives (it may trail the quiz).
+    qtbot.waitUntil(
+        lambda: browse.profiles.profiles.get(browse.profiles.profile_id, {}).get("name") == "Robin",
+        timeout=WAIT_MS,
+    )
     new_id = browse.profiles.profile_id
-    assert browse.profiles.profiles[new_id]["name"] == "Robin"
     old_first = browse.view.home.rows[0] if browse.view.home.rows else None
     quiz.done_button.click()
     qtbot.waitUntil(lambda: "Tastes saved" in browse.view.status.text(), timeout=WAIT_MS)
