@@ -22,3 +22,10 @@ def master_path(packaged_title: Path) -> str:
     """The HLS master playlist's path under the media root, as a URL path."""
     (master,) = packaged_title.glob("titles/t1/*/master.m3u8")
     return master.relative_to(packaged_title).as_posix()
+
+
+@pytest.fixture(scope="session")
+def studio(packaged_title: Path) -> Path:
+    """The real output of our packager: the title's encode folder (manifests, rungs and audio)."""
+    (encode,) = (packaged_title / "titles" / "t1").iterdir()
+    return encode

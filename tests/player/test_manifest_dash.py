@@ -249,17 +249,6 @@ def test_rungs_disagreeing_on_segment_count_are_dropped() -> None:
     assert presentation.notes == ("dropped video rendition c: 2 segments, the others have 5 or 6",)
 
 
-@pytest.fixture(scope="module")
-def studio(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real output of our packager: 3 H.264 rungs + AAC, 4 segments of 4 s (about 6 s to make)."""
-    from app.studio.demo import produce_demo_package
-
-    root = tmp_path_factory.mktemp("m")
-    produce_demo_package(root, "t1", 0)
-    (encode,) = (root / "titles" / "t1").iterdir()
-    return encode
-
-
 def test_studio_package_agrees_with_its_hls(studio: Path) -> None:
     base = "https://edge.example/sig/abc/e/"
 

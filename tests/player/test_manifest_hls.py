@@ -320,17 +320,6 @@ def test_rungs_may_differ_by_one_segment_but_not_more() -> None:
     assert presentation.notes == ("dropped video rendition c/v.m3u8: 4 segments, the others have 10 or 11",)
 
 
-@pytest.fixture(scope="module")
-def studio(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real output of our packager: 3 H.264 rungs + AAC, 4 segments of 4 s (about 6 s to make)."""
-    from app.studio.demo import produce_demo_package
-
-    root = tmp_path_factory.mktemp("m")
-    produce_demo_package(root, "t1", 0)
-    (encode,) = (root / "titles" / "t1").iterdir()
-    return encode
-
-
 def local_fetch(folder: Path, base: str):
     def fetch(url: str) -> str:
         assert url.startswith(base), url
