@@ -16,6 +16,8 @@ from app.studio.media.synthetic import synthesize_master
 from app.studio.media.validate import validate_package
 from app.studio.workflow.temporal_server import TemporalDevServer
 
+from .workflow_backend import EncodeGate
+
 SEGMENT_SECONDS = 1.0
 
 
@@ -98,3 +100,12 @@ def workflow_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return synthesize_master(
         tmp_path_factory.mktemp("workflow") / "master.mp4", seconds=4.0, width=640, height=360, cuts=(2.0,)
     )
+
+
+@pytest.fixture
+def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[EncodeGate]:
+    """Holds every rung's encode after its first segment (see :class:`EncodeGate`) until the test releases
+    it; released at teardown in any case, so no held encode outlives its test."""
+    held = EncodeGate(monkeypatch)
+    yield held
+    held.released.set()

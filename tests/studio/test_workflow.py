@@ -106,86 +106,74 @@ def test_a_corrupt_output_is_not_retried_but_reviewed(
 
 
 def test_pause_stops_encodes_and_resume_continues_after_the_last_segment(
-    tmp_path: Path, temporal_address: str, workflow_master: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, temporal_address: str, workflow_master: Path, gate: EncodeGate
 ) -> None:
-    gate = EncodeGate(monkeypatch)
     settings = workflow_settings(tmp_path, temporal_address)
-    try:
-        with running_backend(settings) as (_backend, api):
-            job_id = upload(api, workflow_master)
-            assert gate.reached.wait(30)
-            paused = api.post(f"/api/v1/content/jobs/{job_id}/pause", headers=AUTH)
-            assert paused.status_code == 200 and paused.json()["status"] == "PAUSED"
-            stopped = wait_for(
-                api, job_id, lambda v: all(r["state"] != "running" for r in v["progress"]["rungs"])
-            )
-            kept = {p: p.stat().st_mtime_ns for p in encode_path(settings, stopped).glob("*/seg_*.m4s")}
-            assert kept
-            gate.released.set()
-            time.sleep(0.3)
-            assert job(api, job_id)["status"] == "PAUSED"  # nothing runs while paused
-            resumed = api.post(f"/api/v1/content/jobs/{job_id}/resume", headers=AUTH)
-            assert resumed.status_code == 200 and resumed.json()["status"] == "RUNNING"
-            view = wait_final(api, job_id)
-            assert view["status"] == "SUCCEEDED", view["error"]
-            assert any(r["resumedFrom"] >= 1 for r in view["progress"]["rungs"])
-            assert {p: p.stat().st_mtime_ns for p in kept} == kept  # finished segments were kept
-            assert api.post(f"/api/v1/content/jobs/{job_id}/pause", headers=AUTH).status_code == 409
-        replay(temporal_address, job_id)  # signals and interrupted encodes replay deterministically
-    finally:
+    with running_backend(settings) as (_backend, api):
+        job_id = upload(api, workflow_master)
+        assert gate.reached.wait(30)
+        paused = api.post(f"/api/v1/content/jobs/{job_id}/pause", headers=AUTH)
+        assert paused.status_code == 200 and paused.json()["status"] == "PAUSED"
+        stopped = wait_for(
+            api, job_id, lambda v: all(r["state"] != "running" for r in v["progress"]["rungs"])
+        )
+        kept = {p: p.stat().st_mtime_ns for p in encode_path(settings, stopped).glob("*/seg_*.m4s")}
+        assert kept
         gate.released.set()
+        time.sleep(0.3)
+        assert job(api, job_id)["status"] == "PAUSED"  # nothing runs while paused
+        resumed = api.post(f"/api/v1/content/jobs/{job_id}/resume", headers=AUTH)
+        assert resumed.status_code == 200 and resumed.json()["status"] == "RUNNING"
+        view = wait_final(api, job_id)
+        assert view["status"] == "SUCCEEDED", view["error"]
+        assert any(r["resumedFrom"] >= 1 for r in view["progress"]["rungs"])
+        assert {p: p.stat().st_mtime_ns for p in kept} == kept  # finished segments were kept
+        assert api.post(f"/api/v1/content/jobs/{job_id}/pause", headers=AUTH).status_code == 409
+    replay(temporal_address, job_id)  # signals and interrupted encodes replay deterministically
 
 
 def test_a_job_survives_its_backend_stopping_mid_encode(
-    tmp_path: Path, temporal_address: str, workflow_master: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, temporal_address: str, workflow_master: Path, gate: EncodeGate
 ) -> None:
-    gate = EncodeGate(monkeypatch)
     settings = workflow_settings(tmp_path, temporal_address)
-    try:
-        with running_backend(settings) as (_backend, api):
-            job_id = upload(api, workflow_master)
-            assert gate.reached.wait(30)
-        gate.released.set()  # the worker stopped with the backend; its encodes were interrupted
-        with running_backend(settings) as (backend, api):
-            view = wait_final(api, job_id)
-            assert view["status"] == "SUCCEEDED", view["error"]
-            assert _title_status(backend, "wf-title") == TitleStatus.PLAYABLE
-        # The encodes that were under way resumed after their finished segments, as retries.
-        resumed = [r for r in view["progress"]["rungs"] if r["resumedFrom"] >= 1]
-        assert resumed and all(r["attempt"] >= 2 for r in resumed)
-    finally:
-        gate.released.set()
+    with running_backend(settings) as (_backend, api):
+        job_id = upload(api, workflow_master)
+        assert gate.reached.wait(30)
+    gate.released.set()  # the worker stopped with the backend; its encodes were interrupted
+    with running_backend(settings) as (backend, api):
+        view = wait_final(api, job_id)
+        assert view["status"] == "SUCCEEDED", view["error"]
+        assert _title_status(backend, "wf-title") == TitleStatus.PLAYABLE
+    # The encodes that were under way resumed after their finished segments, as retries.
+    resumed = [r for r in view["progress"]["rungs"] if r["resumedFrom"] >= 1]
+    assert resumed and all(r["attempt"] >= 2 for r in resumed)
 
 
 def test_cancel_mid_encode_leaves_no_playable_title_and_no_encode_dir(
-    tmp_path: Path, temporal_address: str, workflow_master: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, temporal_address: str, workflow_master: Path, gate: EncodeGate
 ) -> None:
-    gate = EncodeGate(monkeypatch)
     settings = workflow_settings(tmp_path, temporal_address)
-    try:
-        with running_backend(settings) as (backend, api):
-            job_id = upload(api, workflow_master)
-            assert gate.reached.wait(30)
-            out = encode_path(settings, job(api, job_id))
-            assert any(out.glob("*/seg_00001.m4s"))
-            cancel = api.post(f"/api/v1/content/jobs/{job_id}/cancel", headers=AUTH)
-            assert cancel.status_code == 202
-            view = wait_final(api, job_id)
-            assert view["status"] == "CANCELLED" and view["error"] == "cancelled on request"
-            assert not out.exists()
-            assert _title_status(backend, "wf-title") == TitleStatus.DRAFT
-            with backend.sessions() as session:
-                assert session.scalars(select(Rendition)).first() is None
-            rerun = api.post(f"/api/v1/content/jobs/{job_id}/rerun", headers=AUTH)
-            assert rerun.status_code == 202
-            again = rerun.json()
-            assert again["jobId"] != job_id and again["encodeId"] != view["encodeId"]
-            gate.released.set()
-            assert wait_final(api, again["jobId"])["status"] == "SUCCEEDED"
-            assert _title_status(backend, "wf-title") == TitleStatus.PLAYABLE
-        replay(temporal_address, job_id)
-    finally:
+    with running_backend(settings) as (backend, api):
+        job_id = upload(api, workflow_master)
+        assert gate.reached.wait(30)
+        out = encode_path(settings, job(api, job_id))
+        assert any(out.glob("*/seg_00001.m4s"))
+        cancel = api.post(f"/api/v1/content/jobs/{job_id}/cancel", headers=AUTH)
+        assert cancel.status_code == 202
+        view = wait_final(api, job_id)
+        assert view["status"] == "CANCELLED" and view["error"] == "cancelled on request"
+        assert not out.exists()
+        assert _title_status(backend, "wf-title") == TitleStatus.DRAFT
+        with backend.sessions() as session:
+            assert session.scalars(select(Rendition)).first() is None
+        rerun = api.post(f"/api/v1/content/jobs/{job_id}/rerun", headers=AUTH)
+        assert rerun.status_code == 202
+        again = rerun.json()
+        assert again["jobId"] != job_id and again["encodeId"] != view["encodeId"]
         gate.released.set()
+        assert wait_final(api, again["jobId"])["status"] == "SUCCEEDED"
+        assert _title_status(backend, "wf-title") == TitleStatus.PLAYABLE
+    replay(temporal_address, job_id)
 
 
 @pytest.mark.skipif(nvenc_present(), reason="this machine has NVENC")

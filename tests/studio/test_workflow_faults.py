@@ -206,30 +206,26 @@ def test_a_job_completes_when_temporal_is_killed_and_restarted_mid_encode(
     tmp_path: Path,
     own_temporal: TemporalDevServer,
     workflow_master: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    gate: EncodeGate,
 ) -> None:
-    gate = EncodeGate(monkeypatch)
     address = own_temporal.address
     assert address is not None
     settings = workflow_settings(tmp_path, address)
-    try:
-        with running_backend(settings) as (_backend, api):
-            job_id = upload(api, workflow_master)
-            assert gate.reached.wait(30)
-            assert own_temporal.process is not None
-            own_temporal.process.send_signal(signal.SIGKILL)
-            own_temporal.process.wait()
-            assert own_temporal.start() == address  # same address, same SQLite file
-            gate.released.set()
-            view = wait_final(api, job_id, timeout_s=120)
-            assert view["status"] == "SUCCEEDED", view["error"]
-            # The backend's client reconnected too: a job submitted after the restart runs as well.
-            second = upload(api, workflow_master, title_id="wf-title-2")
-            assert wait_final(api, second, timeout_s=120)["status"] == "SUCCEEDED"
-        assert _title_status(settings) == TitleStatus.PLAYABLE
-        assert _title_status(settings, "wf-title-2") == TitleStatus.PLAYABLE
-    finally:
+    with running_backend(settings) as (_backend, api):
+        job_id = upload(api, workflow_master)
+        assert gate.reached.wait(30)
+        assert own_temporal.process is not None
+        own_temporal.process.send_signal(signal.SIGKILL)
+        own_temporal.process.wait()
+        assert own_temporal.start() == address  # same address, same SQLite file
         gate.released.set()
+        view = wait_final(api, job_id, timeout_s=120)
+        assert view["status"] == "SUCCEEDED", view["error"]
+        # The backend's client reconnected too: a job submitted after the restart runs as well.
+        second = upload(api, workflow_master, title_id="wf-title-2")
+        assert wait_final(api, second, timeout_s=120)["status"] == "SUCCEEDED"
+    assert _title_status(settings) == TitleStatus.PLAYABLE
+    assert _title_status(settings, "wf-title-2") == TitleStatus.PLAYABLE
 
 
 def _processes_with(argument: str) -> set[int]:
@@ -246,30 +242,26 @@ def _processes_with(argument: str) -> set[int]:
 
 
 def test_the_embedded_backend_restarts_its_dead_temporal_server_and_the_job_completes(
-    tmp_path: Path, workflow_master: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, workflow_master: Path, gate: EncodeGate
 ) -> None:
-    gate = EncodeGate(monkeypatch)
     settings = workflow_settings(tmp_path, None)  # no cluster: the backend runs its own dev server
     state = str(settings.data_dir / "temporal.db")
-    try:
-        with running_backend(settings) as (_backend, api):
-            job_id = upload(api, workflow_master)
-            assert gate.reached.wait(30)
-            (server,) = _processes_with(state)
-            os.kill(server, signal.SIGKILL)
-            deadline = time.monotonic() + 30
-            while not _processes_with(state) - {server}:
-                assert time.monotonic() < deadline, "the dev server was not started again"
-                time.sleep(0.2)
-            gate.released.set()
-            view = wait_final(api, job_id, timeout_s=120)
-            assert view["status"] == "SUCCEEDED", view["error"]
-            second = upload(api, workflow_master, title_id="wf-title-2")
-            assert wait_final(api, second, timeout_s=120)["status"] == "SUCCEEDED"
-        assert not _processes_with(state)  # and stopped with the backend
-        assert _title_status(settings) == _title_status(settings, "wf-title-2") == TitleStatus.PLAYABLE
-    finally:
+    with running_backend(settings) as (_backend, api):
+        job_id = upload(api, workflow_master)
+        assert gate.reached.wait(30)
+        (server,) = _processes_with(state)
+        os.kill(server, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while not _processes_with(state) - {server}:
+            assert time.monotonic() < deadline, "the dev server was not started again"
+            time.sleep(0.2)
         gate.released.set()
+        view = wait_final(api, job_id, timeout_s=120)
+        assert view["status"] == "SUCCEEDED", view["error"]
+        second = upload(api, workflow_master, title_id="wf-title-2")
+        assert wait_final(api, second, timeout_s=120)["status"] == "SUCCEEDED"
+    assert not _processes_with(state)  # and stopped with the backend
+    assert _title_status(settings) == _title_status(settings, "wf-title-2") == TitleStatus.PLAYABLE
 
 
 # --- a full disk -----------------------------------------------------------------------------------
@@ -310,47 +302,43 @@ DISK_FULL = re.compile(
 
 
 def test_a_disk_filling_up_mid_encode_ends_in_review_and_a_rerun_completes_after_space_is_freed(
-    tmp_path: Path, temporal_address: str, workflow_master: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, temporal_address: str, workflow_master: Path, gate: EncodeGate
 ) -> None:
-    gate = EncodeGate(monkeypatch)
     with small_disk(tmp_path / "media", "2m") as media:
         settings = workflow_settings(tmp_path, temporal_address, media_dir=media)
-        try:
-            with running_backend(settings) as (backend, api):
-                job_id = upload(api, workflow_master)
-                held = wait_for(
-                    api,
-                    job_id,
-                    lambda v: rungs_reached(v, 1),
-                )
-                out = encode_path(settings, held)
-                filler = fill(media)
-                finished = {r["id"]: finished_segments(out / r["id"]) for r in held["progress"]["rungs"]}
-                gate.released.set()
-                view = wait_final(api, job_id)
-
-                assert view["status"] == "NEEDS_REVIEW"
-                failure = DISK_FULL.match(view["error"])
-                assert failure, view["error"]
-                assert Path(failure[2]).is_relative_to(out)
-                # Nothing half-written was published or kept, and the worker lives on.
-                assert _title_status(settings) == TitleStatus.FAILED
-                with backend.sessions() as session:
-                    assert session.scalars(select(Rendition)).first() is None
-                assert not out.exists() and not list(media.rglob("*.tmp"))
-                # Every retry resumed after the whole segments only: the partial writes never counted.
-                retried = [r for r in view["progress"]["rungs"] if r["attempt"] >= 2]
-                assert retried
-                assert all(r["resumedFrom"] == finished[r["id"]] for r in retried)
-
-                filler.unlink()  # space is freed: the job's re-run goes through
-                rerun = api.post(f"/api/v1/content/jobs/{job_id}/rerun", headers=AUTH)
-                assert rerun.status_code == 202
-                again = wait_final(api, rerun.json()["jobId"])
-                assert again["status"] == "SUCCEEDED", again["error"]
-            assert _title_status(settings) == TitleStatus.PLAYABLE
-        finally:
+        with running_backend(settings) as (backend, api):
+            job_id = upload(api, workflow_master)
+            held = wait_for(
+                api,
+                job_id,
+                lambda v: rungs_reached(v, 1),
+            )
+            out = encode_path(settings, held)
+            filler = fill(media)
+            finished = {r["id"]: finished_segments(out / r["id"]) for r in held["progress"]["rungs"]}
             gate.released.set()
+            view = wait_final(api, job_id)
+
+            assert view["status"] == "NEEDS_REVIEW"
+            failure = DISK_FULL.match(view["error"])
+            assert failure, view["error"]
+            assert Path(failure[2]).is_relative_to(out)
+            # Nothing half-written was published or kept, and the worker lives on.
+            assert _title_status(settings) == TitleStatus.FAILED
+            with backend.sessions() as session:
+                assert session.scalars(select(Rendition)).first() is None
+            assert not out.exists() and not list(media.rglob("*.tmp"))
+            # Every retry resumed after the whole segments only: the partial writes never counted.
+            retried = [r for r in view["progress"]["rungs"] if r["attempt"] >= 2]
+            assert retried
+            assert all(r["resumedFrom"] == finished[r["id"]] for r in retried)
+
+            filler.unlink()  # space is freed: the job's re-run goes through
+            rerun = api.post(f"/api/v1/content/jobs/{job_id}/rerun", headers=AUTH)
+            assert rerun.status_code == 202
+            again = wait_final(api, rerun.json()["jobId"])
+            assert again["status"] == "SUCCEEDED", again["error"]
+        assert _title_status(settings) == TitleStatus.PLAYABLE
 
 
 def test_a_ladder_that_cannot_fit_the_free_space_is_refused_before_encoding(
