@@ -20,12 +20,12 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QPushButton,
-    QTableWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from app.client.ingest import CODECS, GPU_MODES, LADDER_MODES
+from app.ui.tables import read_only_table
 
 ACCEPTED_STYLE = "color: #1e8e3e; font-weight: bold;"
 REJECTED_STYLE = "color: #d93025; font-weight: bold;"
@@ -66,12 +66,8 @@ class IngestView(QWidget):
         self.verdict = QLabel("Drop or choose a master to validate it.")
         self.verdict.setWordWrap(True)
         self.verdict.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.report = QTableWidget(0, 2)
-        self.report.setHorizontalHeaderLabels(("Check", "Result"))
-        self.report.verticalHeader().setVisible(False)
+        self.report = read_only_table(("Check", "Result"))
         self.report.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        self.report.horizontalHeader().setStretchLastSection(True)
-        self.report.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
 
         self.title_edit = QLineEdit()
         self.title_edit.setPlaceholderText("the title's name in the catalog")

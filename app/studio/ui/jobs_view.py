@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QTableWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -19,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from app.studio.ui.ladder_view import LadderView
 from app.studio.ui.models.job_rows import ACTIONS
+from app.ui.tables import read_only_table
 
 COLUMNS = ("Title", "Status", "Step", "Progress", "ETA", "Speed", "Device", "Job")
 STATUS_COLUMN, PROGRESS_COLUMN, SPEED_COLUMN, DEVICE_COLUMN, JOB_COLUMN = 1, 3, 5, 6, 7
@@ -45,13 +44,7 @@ class DeviceBadge(QLabel):
 class JobsView(QWidget):
     def __init__(self) -> None:
         super().__init__()
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = read_only_table(COLUMNS, row_selection=True)
         self.table.setColumnWidth(PROGRESS_COLUMN, 160)
         self.action_buttons = {label: QPushButton(label) for label in ACTIONS}
         for button in self.action_buttons.values():

@@ -11,12 +11,10 @@ import math
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QLabel,
     QSplitter,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -24,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from app.player.ui.abr_plots import PALETTE
 from app.studio.ui.models.ladder_plot import LadderPlot, ShotBar, bitrate_range, bitrate_ticks
+from app.ui.tables import read_only_table
 
 RUNG_COLUMNS = ("Rung", "Codec", "Resolution", "Bitrate", "Max bitrate")
 HULL_COLOUR = "#ffffff"
@@ -39,11 +38,7 @@ class LadderView(QWidget):
         self.message.setWordWrap(True)
         self.shot_combo = QComboBox()
         self.shot_combo.setMinimumWidth(220)
-        self.rungs = QTableWidget(0, len(RUNG_COLUMNS))
-        self.rungs.setHorizontalHeaderLabels(RUNG_COLUMNS)
-        self.rungs.verticalHeader().setVisible(False)
-        self.rungs.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.rungs.horizontalHeader().setStretchLastSection(True)
+        self.rungs = read_only_table(RUNG_COLUMNS)
         self.rungs.setMinimumWidth(480)
 
         self.plot = pg.PlotWidget()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -12,12 +11,12 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QTableWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from app.player.ui.abr_plots import AbrPlots
+from app.ui.tables import read_only_table
 
 COLUMNS = ("Controller", "QoE", "% of optimum", "Avg kb/s", "Rebuffer s", "Switches", "Startup s")
 SIDEBAR_WIDTH = 280
@@ -35,13 +34,7 @@ class LabView(QWidget):
         self.status = QLabel("Pick a network and controllers, then Run.")
         self.status.setWordWrap(True)
         self.plots = AbrPlots()
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = read_only_table(COLUMNS, row_selection=True)
         self.decisions = QPlainTextEdit()
         self.decisions.setReadOnly(True)
         self.decisions.setPlaceholderText("Select a controller in the table to read its decisions.")
